@@ -1,0 +1,1 @@
+//! Chart.yaml parsing, sanitising and `Metadata.Validate` (stub, being written).

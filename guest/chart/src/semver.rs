@@ -1,0 +1,1 @@
+//! Loose and strict SemVer as Masterminds/semver parses it (stub, being written).
