@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod diagnostic;
 pub mod error;
+pub mod glob;
 pub mod ignore;
 pub mod lint;
 pub mod loader;
