@@ -8,6 +8,7 @@ pub mod chart;
 pub mod diagnostic;
 pub mod error;
 pub mod glob;
+pub mod gojson;
 pub mod ignore;
 pub mod lint;
 pub mod loader;
@@ -18,5 +19,5 @@ pub mod semver;
 pub mod yaml;
 
 pub use chart::{Chart, Dependency, File, Lock, Maintainer, Metadata};
-pub use error::LoadError;
 pub use diagnostic::{Diagnostic, Severity};
+pub use error::LoadError;

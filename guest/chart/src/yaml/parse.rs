@@ -1,0 +1,318 @@
+//! Reading YAML the way helm does (`sigs.k8s.io/yaml` over go-yaml v2): events from an
+//! event-level parser (which keeps scalar styles), aliases expanded, then go-yaml v2's typing,
+//! merge keys and `sigs.k8s.io/yaml`'s key stringification.
+
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+
+use super::error::YamlError;
+use super::resolve::{Resolved, resolve_plain};
+use super::value::Value;
+use crate::gojson::format_float;
+
+/// Deeper documents are refused so that building, converting and dropping values stays well
+/// within a WebAssembly stack.
+const MAX_DEPTH: usize = 1000;
+
+/// Nodes that alias expansion may create in one document (go-yaml refuses "billion laughs"
+/// documents too, with the same message).
+const MAX_ALIAS_NODES: usize = 4_000_000;
+
+const YAML_TAG_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// A parsed node before typing.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Scalar {
+        value: String,
+        plain: bool,
+        tag: Option<String>,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    fn size(&self) -> usize {
+        match self {
+            Node::Scalar { .. } => 1,
+            Node::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Node::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+enum Frame {
+    Seq(Vec<Node>, usize),
+    /// Entries so far, a pending key, and the anchor id of the mapping.
+    Map(Vec<(Node, Node)>, Option<Node>, usize),
+}
+
+/// Reads the first document of `text` into a node tree (`None` for an empty stream).
+pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut alias_nodes = 0usize;
+    let mut stack: Vec<Frame> = Vec::new();
+    loop {
+        let (event, mark) = parser.next_token().map_err(scan_error)?;
+        let node = match event {
+            Event::StreamEnd => return Ok(None),
+            Event::StreamStart | Event::DocumentStart | Event::Nothing => continue,
+            Event::DocumentEnd => return Ok(Some(null_node())),
+            Event::Alias(id) => {
+                let Some((_, node)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
+                    return Err(YamlError::at(mark, "unknown anchor referenced"));
+                };
+                alias_nodes += node.size();
+                if alias_nodes > MAX_ALIAS_NODES {
+                    return Err(YamlError::new("document contains excessive aliasing"));
+                }
+                node.clone()
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = Node::Scalar {
+                    value,
+                    plain: style == TScalarStyle::Plain,
+                    tag: tag.map(tag_name),
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+            Event::SequenceStart(anchor, _) => {
+                push(&mut stack, Frame::Seq(Vec::new(), anchor), mark)?;
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                push(&mut stack, Frame::Map(Vec::new(), None, anchor), mark)?;
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Frame::Seq(items, anchor)) => (Node::Seq(items), anchor),
+                    Some(Frame::Map(entries, _, anchor)) => (Node::Map(entries), anchor),
+                    None => return Err(YamlError::at(mark, "unexpected end of collection")),
+                };
+                if anchor > 0 {
+                    anchors.push((anchor, node.clone()));
+                }
+                node
+            }
+        };
+        match stack.last_mut() {
+            None => return Ok(Some(node)),
+            Some(Frame::Seq(items, _)) => items.push(node),
+            Some(Frame::Map(entries, pending, _)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+}
+
+fn push(stack: &mut Vec<Frame>, frame: Frame, mark: Marker) -> Result<(), YamlError> {
+    if stack.len() >= MAX_DEPTH {
+        return Err(YamlError::at(
+            mark,
+            &format!("exceeded max depth of {MAX_DEPTH}"),
+        ));
+    }
+    stack.push(frame);
+    Ok(())
+}
+
+fn null_node() -> Node {
+    Node::Scalar {
+        value: String::new(),
+        plain: true,
+        tag: None,
+    }
+}
+
+fn tag_name(tag: Tag) -> String {
+    format!("{}{}", tag.handle, tag.suffix)
+}
+
+/// Types a node tree like go-yaml v2 decoding into `interface{}` followed by
+/// `sigs.k8s.io/yaml`'s conversion to JSON-able values.
+pub(crate) fn to_value(node: &Node) -> Result<Value, YamlError> {
+    match node {
+        Node::Scalar { value, plain, tag } => scalar(value, *plain, tag.as_deref()),
+        Node::Seq(items) => items
+            .iter()
+            .map(to_value)
+            .collect::<Result<_, _>>()
+            .map(Value::Seq),
+        Node::Map(entries) => {
+            let mut out: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+            insert_entries(entries, &mut out)?;
+            Ok(Value::Map(out))
+        }
+    }
+}
+
+fn insert_entries(
+    entries: &[(Node, Node)],
+    out: &mut Vec<(String, Value)>,
+) -> Result<(), YamlError> {
+    for (key, value) in entries {
+        if is_merge_key(key) {
+            merge(value, out)?;
+            continue;
+        }
+        let key = key_string(key)?;
+        let value = to_value(value)?;
+        set(out, key, value);
+    }
+    Ok(())
+}
+
+/// go-yaml v2 merges by decoding the merged mapping(s) into the same map, so a merged key
+/// overwrites an earlier explicit one and is overwritten by a later one. In a sequence of
+/// maps, earlier maps take precedence.
+fn merge(value: &Node, out: &mut Vec<(String, Value)>) -> Result<(), YamlError> {
+    const WANT_MAP: &str = "map merge requires map or sequence of maps as the value";
+    match value {
+        Node::Map(entries) => insert_entries(entries, out),
+        Node::Seq(items) => {
+            for item in items.iter().rev() {
+                match item {
+                    Node::Map(entries) => insert_entries(entries, out)?,
+                    _ => return Err(YamlError::new(WANT_MAP)),
+                }
+            }
+            Ok(())
+        }
+        Node::Scalar { .. } => Err(YamlError::new(WANT_MAP)),
+    }
+}
+
+fn set(out: &mut Vec<(String, Value)>, key: String, value: Value) {
+    match out.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => out.push((key, value)),
+    }
+}
+
+fn is_merge_key(node: &Node) -> bool {
+    match node {
+        Node::Scalar {
+            value,
+            plain,
+            tag: None,
+        } => *plain && value == "<<",
+        Node::Scalar { tag: Some(t), .. } => t == "tag:yaml.org,2002:merge",
+        _ => false,
+    }
+}
+
+/// `sigs.k8s.io/yaml` turns every map key into a JSON object key.
+fn key_string(node: &Node) -> Result<String, YamlError> {
+    Ok(match to_value(node)? {
+        Value::String(s) => s,
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => float_key(f),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(YamlError::new(
+                "invalid map key: a sequence or mapping cannot be a key",
+            ));
+        }
+    })
+}
+
+fn float_key(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".into()
+    } else if f == f64::INFINITY {
+        ".inf".into()
+    } else if f == f64::NEG_INFINITY {
+        "-.inf".into()
+    } else {
+        format_float(f, 'g', 32)
+    }
+}
+
+fn scalar(value: &str, plain: bool, tag: Option<&str>) -> Result<Value, YamlError> {
+    let resolved = match tag {
+        None if plain => resolve_plain(value),
+        None => return Ok(Value::String(value.to_string())),
+        Some(tag) => {
+            let Some(short) = tag.strip_prefix(YAML_TAG_PREFIX) else {
+                // Local and non-specific tags: go-yaml keeps the text.
+                return Ok(Value::String(value.to_string()));
+            };
+            let resolved = resolve_plain(value);
+            let ok = match (short, &resolved) {
+                ("str" | "binary" | "merge", _) => {
+                    return Ok(Value::String(value.to_string()));
+                }
+                ("timestamp", Resolved::Timestamp) => true,
+                ("null", Resolved::Null) | ("bool", Resolved::Bool(_)) => true,
+                ("int", Resolved::Int(_) | Resolved::Uint(_)) => true,
+                ("float", Resolved::Float(_)) => true,
+                ("float", Resolved::Int(i)) => return Ok(Value::Float(*i as f64)),
+                ("float", Resolved::Uint(u)) => return Ok(Value::Float(*u as f64)),
+                ("int" | "float" | "bool" | "null" | "timestamp", _) => false,
+                _ => return Ok(Value::String(value.to_string())),
+            };
+            if !ok {
+                return Err(YamlError::new(format!(
+                    "cannot decode {} `{value}` as a !!{short}",
+                    short_tag(&resolved)
+                )));
+            }
+            resolved
+        }
+    };
+    Ok(match resolved {
+        Resolved::Null => Value::Null,
+        Resolved::Bool(b) => Value::Bool(b),
+        Resolved::Int(i) => Value::Int(i),
+        Resolved::Uint(u) => Value::Float(u as f64),
+        Resolved::Float(f) => Value::Float(f),
+        Resolved::Timestamp | Resolved::Str => Value::String(value.to_string()),
+    })
+}
+
+fn short_tag(r: &Resolved) -> &'static str {
+    match r {
+        Resolved::Null => "!!null",
+        Resolved::Bool(_) => "!!bool",
+        Resolved::Int(_) | Resolved::Uint(_) => "!!int",
+        Resolved::Float(_) => "!!float",
+        Resolved::Timestamp => "!!timestamp",
+        Resolved::Str => "!!str",
+    }
+}
+
+/// Converts a parser error into go-yaml's wording where the two differ.
+fn scan_error(err: ScanError) -> YamlError {
+    let info = err.info();
+    let message = match info {
+        i if i.contains("mapping values are not allowed") => {
+            "mapping values are not allowed in this context"
+        }
+        i if i.contains("did not find expected key") => "did not find expected key",
+        i if i.contains("could not find expected ':'") || i.contains("simple key expect") => {
+            "could not find expected ':'"
+        }
+        i if i.contains("did not find expected '-' indicator") => {
+            "did not find expected '-' indicator"
+        }
+        i if i.contains("cannot start any token") => "found character that cannot start any token",
+        i if i.contains("found unknown anchor") || i.contains("unknown anchor") => {
+            "unknown anchor referenced"
+        }
+        i => i,
+    };
+    YamlError::at(*err.marker(), message)
+}
