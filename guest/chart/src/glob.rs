@@ -177,7 +177,11 @@ fn match_chunk<'a>(mut chunk: &[u8], mut s: &'a [u8]) -> (&'a [u8], bool, bool) 
             }
         }
     }
-    if failed { (b"", false, false) } else { (s, true, false) }
+    if failed {
+        (b"", false, false)
+    } else {
+        (s, true, false)
+    }
 }
 
 /// One possibly escaped character of a class; `None` is a pattern error.
@@ -296,7 +300,13 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_bytes() {
-        for p in ["[\u{ff}]", "?", "[^\u{10ffff}-]", "\\\u{e9}", "a[\u{e9}-\u{ea}]"] {
+        for p in [
+            "[\u{ff}]",
+            "?",
+            "[^\u{10ffff}-]",
+            "\\\u{e9}",
+            "a[\u{e9}-\u{ea}]",
+        ] {
             for n in ["", "\u{e9}", "/", "a\u{ea}", "\u{10ffff}"] {
                 let _ = matches(p, n);
             }

@@ -120,7 +120,13 @@ impl Rules {
         } else {
             (Kind::Base, rule)
         };
-        self.patterns.push(Pattern { raw, glob: glob.to_string(), negate, must_dir, kind });
+        self.patterns.push(Pattern {
+            raw,
+            glob: glob.to_string(),
+            negate,
+            must_dir,
+            kind,
+        });
         Ok(())
     }
 
@@ -225,16 +231,40 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("", &["templates/.hidden"]),
             ("# only a comment\n", &["templates/.hidden"]),
-            ("*.txt", &["a.txt", "b.txt", "keep.txt", "templates/.hidden"]),
-            ("docs/", &["docs/x.md", "docs/sub/y.md", "templates/.hidden"]),
+            (
+                "*.txt",
+                &["a.txt", "b.txt", "keep.txt", "templates/.hidden"],
+            ),
+            (
+                "docs/",
+                &["docs/x.md", "docs/sub/y.md", "templates/.hidden"],
+            ),
             ("docs", &["docs/x.md", "docs/sub/y.md", "templates/.hidden"]),
-            ("docs/*", &["docs/x.md", "docs/sub/y.md", "templates/.hidden"]),
+            (
+                "docs/*",
+                &["docs/x.md", "docs/sub/y.md", "templates/.hidden"],
+            ),
             ("/a.txt", &["a.txt", "templates/.hidden"]),
-            ("sub/", &["docs/sub/y.md", "templates/sub/.hidden2", "templates/.hidden"]),
-            ("templates/*.yaml", &["templates/cm.yaml", "templates/.hidden"]),
+            (
+                "sub/",
+                &[
+                    "docs/sub/y.md",
+                    "templates/sub/.hidden2",
+                    "templates/.hidden",
+                ],
+            ),
+            (
+                "templates/*.yaml",
+                &["templates/cm.yaml", "templates/.hidden"],
+            ),
             (
                 ".*",
-                &[".dotfile", ".helmignore", "templates/.hidden", "templates/sub/.hidden2"],
+                &[
+                    ".dotfile",
+                    ".helmignore",
+                    "templates/.hidden",
+                    "templates/sub/.hidden2",
+                ],
             ),
             (" a.txt ", &["a.txt", "templates/.hidden"]),
             ("a.txt # comment", &["templates/.hidden"]),
@@ -273,7 +303,10 @@ mod tests {
         assert_eq!(Rules::parse(b"**"), Err(IgnoreError::DoubleStar));
         assert_eq!(Rules::parse(b"[a-"), Err(IgnoreError::BadPattern));
         assert_eq!(Rules::parse(b"x\\"), Err(IgnoreError::BadPattern));
-        assert_eq!(IgnoreError::BadPattern.to_string(), "syntax error in pattern");
+        assert_eq!(
+            IgnoreError::BadPattern.to_string(),
+            "syntax error in pattern"
+        );
         assert_eq!(
             IgnoreError::DoubleStar.to_string(),
             "double-star (**) syntax is not supported"
@@ -287,7 +320,10 @@ mod tests {
         assert!(rules.ignore("a.txt", false));
         assert!(!rules.ignore("c.txt", false));
         assert!(rules.ignore("x[1].md", false));
-        assert_eq!(rules.raw_rules().collect::<Vec<_>>(), ["*.log", "[ab].txt", "x\\[1\\].md"]);
+        assert_eq!(
+            rules.raw_rules().collect::<Vec<_>>(),
+            ["*.log", "[ab].txt", "x\\[1\\].md"]
+        );
     }
 
     #[test]

@@ -56,7 +56,8 @@ fn parse_uint(s: &str) -> Result<u64, String> {
     if s.is_empty() || !is_num(s) {
         return Err(format!("strconv.ParseUint: parsing {s:?}: invalid syntax"));
     }
-    s.parse::<u64>().map_err(|_| format!("strconv.ParseUint: parsing {s:?}: value out of range"))
+    s.parse::<u64>()
+        .map_err(|_| format!("strconv.ParseUint: parsing {s:?}: value out of range"))
 }
 
 fn validate_prerelease(p: &str) -> Result<(), SemverError> {
@@ -84,7 +85,8 @@ fn validate_metadata(m: &str) -> Result<(), SemverError> {
 
 /// Dot-separated, non-empty `[0-9A-Za-z-]+` identifiers (the loose regex's extra parts).
 fn is_identifier_list(s: &str) -> bool {
-    s.split('.').all(|p| !p.is_empty() && contains_only(p, is_allowed))
+    s.split('.')
+        .all(|p| !p.is_empty() && contains_only(p, is_allowed))
 }
 
 /// Splits `digits(.digits)?(.digits)?` off the front; `None` if it does not start with a digit.
@@ -100,7 +102,9 @@ fn split_numbers(s: &str) -> Option<(Vec<&str>, &str)> {
                 _ => break,
             }
         };
-        let end = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+        let end = body
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(body.len());
         if end == 0 {
             return None;
         }
@@ -124,13 +128,15 @@ impl Version {
             "" => None,
             p => Some(p.strip_prefix('-').ok_or(SemverError::InvalidSemVer)?),
         };
-        if pre.is_some_and(|p| !is_identifier_list(p)) || meta.is_some_and(|m| !is_identifier_list(m))
+        if pre.is_some_and(|p| !is_identifier_list(p))
+            || meta.is_some_and(|m| !is_identifier_list(m))
         {
             return Err(SemverError::InvalidSemVer);
         }
         let segment = |s: &str| {
-            parse_uint(s)
-                .map_err(|e| SemverError::Segment { text: format!("Error parsing version segment: {e}") })
+            parse_uint(s).map_err(|e| SemverError::Segment {
+                text: format!("Error parsing version segment: {e}"),
+            })
         };
         let major = segment(nums[0])?;
         let minor = nums.get(1).map_or(Ok(0), |s| segment(s))?;
@@ -290,7 +296,10 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
     if o.is_empty() {
         return Ordering::Greater;
     }
-    match (s.parse::<u64>().ok().filter(|_| is_num(s)), o.parse::<u64>().ok().filter(|_| is_num(o))) {
+    match (
+        s.parse::<u64>().ok().filter(|_| is_num(s)),
+        o.parse::<u64>().ok().filter(|_| is_num(o)),
+    ) {
         (None, None) => {
             if s > o {
                 Ordering::Greater
@@ -315,11 +324,15 @@ mod tests {
     use super::*;
 
     fn loose(v: &str) -> Result<String, String> {
-        Version::parse(v).map(|v| v.to_string()).map_err(|e| e.to_string())
+        Version::parse(v)
+            .map(|v| v.to_string())
+            .map_err(|e| e.to_string())
     }
 
     fn strict(v: &str) -> Result<String, String> {
-        Version::parse_strict(v).map(|v| v.to_string()).map_err(|e| e.to_string())
+        Version::parse_strict(v)
+            .map(|v| v.to_string())
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -332,14 +345,20 @@ mod tests {
         assert_eq!(loose("1.2.3+b.01"), Ok("1.2.3+b.01".into()));
         assert_eq!(loose("1.2.3-rc.1+b"), Ok("1.2.3-rc.1+b".into()));
         assert_eq!(loose("0.0.0-0"), Ok("0.0.0-0".into()));
-        assert_eq!(Version::parse("v01.2").map(|v| v.original().to_string()), Ok("v01.2".into()));
+        assert_eq!(
+            Version::parse("v01.2").map(|v| v.original().to_string()),
+            Ok("v01.2".into())
+        );
     }
 
     #[test]
     fn loose_errors_are_masterminds() {
         assert_eq!(loose("1.2.3.4"), Err("invalid semantic version".into()));
         assert_eq!(loose("1.2.3-a..b"), Err("invalid semantic version".into()));
-        assert_eq!(loose("1.2.3-01"), Err("version segment starts with 0".into()));
+        assert_eq!(
+            loose("1.2.3-01"),
+            Err("version segment starts with 0".into())
+        );
         assert_eq!(loose(""), Err("invalid semantic version".into()));
         assert_eq!(loose("V1.2.3"), Err("invalid semantic version".into()));
         assert_eq!(loose("1.2.3-"), Err("invalid semantic version".into()));
@@ -356,17 +375,32 @@ mod tests {
     #[test]
     fn strict_parsing() {
         assert_eq!(strict("1.2.3"), Ok("1.2.3".into()));
-        assert_eq!(strict("1.2.3-rc.1+build.5"), Ok("1.2.3-rc.1+build.5".into()));
+        assert_eq!(
+            strict("1.2.3-rc.1+build.5"),
+            Ok("1.2.3-rc.1+build.5".into())
+        );
         assert_eq!(strict("1.2.3+"), Ok("1.2.3".into()));
         assert_eq!(strict(""), Err("version string empty".into()));
         assert_eq!(strict("1"), Err("invalid semantic version".into()));
         assert_eq!(strict("1.2"), Err("invalid semantic version".into()));
-        assert_eq!(strict("v1.2.3"), Err("invalid characters in version".into()));
-        assert_eq!(strict("01.2.3"), Err("version segment starts with 0".into()));
-        assert_eq!(strict("1.2.3-01"), Err("version segment starts with 0".into()));
+        assert_eq!(
+            strict("v1.2.3"),
+            Err("invalid characters in version".into())
+        );
+        assert_eq!(
+            strict("01.2.3"),
+            Err("version segment starts with 0".into())
+        );
+        assert_eq!(
+            strict("1.2.3-01"),
+            Err("version segment starts with 0".into())
+        );
         assert_eq!(strict("1.2.3-a_b"), Err("invalid prerelease string".into()));
         assert_eq!(strict("1.2.3+a_b"), Err("invalid metadata string".into()));
-        assert_eq!(strict("1.2.3.4"), Err("invalid characters in version".into()));
+        assert_eq!(
+            strict("1.2.3.4"),
+            Err("invalid characters in version".into())
+        );
         assert_eq!(
             strict("1..3"),
             Err("strconv.ParseUint: parsing \"\": invalid syntax".into())
@@ -377,9 +411,21 @@ mod tests {
     fn precedence() {
         let v = |s: &str| Version::parse(s).expect("valid");
         let order = [
-            "0.0.0-0", "0.0.0", "1.0.0-0", "1.0.0-1", "1.0.0-alpha", "1.0.0-alpha.1",
-            "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",
-            "1.0.0", "1.0.1", "1.1", "2",
+            "0.0.0-0",
+            "0.0.0",
+            "1.0.0-0",
+            "1.0.0-1",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1",
+            "1.1",
+            "2",
         ];
         for pair in order.windows(2) {
             assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
