@@ -59,15 +59,20 @@ pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut alias_nodes = 0usize;
     let mut stack: Vec<Frame> = Vec::new();
+    let mut tabs = TabCheck::default();
     loop {
-        let (event, mark) = parser.next_token().map_err(scan_error)?;
+        let (event, mark) = parser.next_token().map_err(|e| scan_error(text, e))?;
+        tabs.event(text, &event, mark);
         let node = match event {
             Event::StreamEnd => return Ok(None),
             Event::StreamStart | Event::DocumentStart | Event::Nothing => continue,
-            Event::DocumentEnd => return Ok(Some(null_node())),
+            Event::DocumentEnd => {
+                tabs.check(text, mark.line())?;
+                return Ok(Some(null_node()));
+            }
             Event::Alias(id) => {
                 let Some((_, node)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
-                    return Err(YamlError::at(mark, "unknown anchor referenced"));
+                    return Err(unknown_anchor(text, mark));
                 };
                 alias_nodes += node.size();
                 if alias_nodes > MAX_ALIAS_NODES {
@@ -107,13 +112,81 @@ pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
             }
         };
         match stack.last_mut() {
-            None => return Ok(Some(node)),
+            None => {
+                // go-yaml reads up to the document end, so errors right after the root count.
+                loop {
+                    let (event, mark) = parser.next_token().map_err(|e| scan_error(text, e))?;
+                    tabs.event(text, &event, mark);
+                    if matches!(event, Event::DocumentEnd | Event::StreamEnd) {
+                        tabs.check(text, mark.line())?;
+                        return Ok(Some(node));
+                    }
+                }
+            }
             Some(Frame::Seq(items, _)) => items.push(node),
             Some(Frame::Map(entries, pending, _)) => match pending.take() {
                 None => *pending = Some(node),
                 Some(key) => entries.push((key, node)),
             },
         }
+    }
+}
+
+/// go-yaml never skips a tab at the start of a line in block context, where the event parser
+/// we use is lenient; this finds such lines outside quoted/block scalars and flow collections.
+#[derive(Default)]
+struct TabCheck {
+    /// Line spans (start, end] whose lines may start with a tab.
+    spans: Vec<(usize, usize)>,
+    open_scalar: Option<usize>,
+    flow: Vec<usize>,
+}
+
+impl TabCheck {
+    fn event(&mut self, text: &str, event: &Event, mark: Marker) {
+        if let Some(start) = self.open_scalar.take() {
+            self.spans.push((start, mark.line()));
+        }
+        match event {
+            Event::Scalar(_, style, ..) if *style != TScalarStyle::Plain => {
+                self.open_scalar = Some(mark.line());
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if matches!(text.as_bytes().get(mark.index()), Some(b'[' | b'{')) =>
+            {
+                self.flow.push(mark.line());
+            }
+            Event::SequenceEnd | Event::MappingEnd if !self.flow.is_empty() => {
+                if let Some(start) = self.flow.pop() {
+                    self.spans.push((start, mark.line()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check(&self, text: &str, last_line: usize) -> Result<(), YamlError> {
+        let mut previous = "";
+        for (i, line) in text.lines().enumerate().take(last_line) {
+            let n = i + 1;
+            if line.starts_with('\t') && !self.spans.iter().any(|&(a, b)| n > a && n <= b) {
+                let after_plain = !previous.is_empty()
+                    && !previous.ends_with([':', '-', '\'', '"', ']', '}', '|', '>']);
+                let message = if after_plain {
+                    "found a tab character that violates indentation"
+                } else {
+                    "found character that cannot start any token"
+                };
+                let mut e = YamlError::new(message);
+                e.line = u32::try_from(n).ok().filter(|&l| l >= 2);
+                return Err(e);
+            }
+            let content = line.trim();
+            if !content.is_empty() && !content.starts_with('#') {
+                previous = content;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -294,25 +367,80 @@ fn short_tag(r: &Resolved) -> &'static str {
     }
 }
 
-/// Converts a parser error into go-yaml's wording where the two differ.
-fn scan_error(err: ScanError) -> YamlError {
+fn unknown_anchor(text: &str, mark: Marker) -> YamlError {
+    let name: String = text
+        .get(mark.index()..)
+        .unwrap_or("")
+        .trim_start_matches('*')
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect();
+    YamlError::new(format!("unknown anchor '{name}' referenced"))
+}
+
+/// Converts a parser error into go-yaml's wording and line. go-yaml v2 prints a scanner
+/// error's 1-based line, a parser error's 0-based line (so one less), and no line at all
+/// when that number is 0.
+fn scan_error(text: &str, err: ScanError) -> YamlError {
+    let mark = *err.marker();
     let info = err.info();
-    let message = match info {
-        i if i.contains("mapping values are not allowed") => {
-            "mapping values are not allowed in this context"
-        }
-        i if i.contains("did not find expected key") => "did not find expected key",
-        i if i.contains("could not find expected ':'") || i.contains("simple key expect") => {
-            "could not find expected ':'"
-        }
-        i if i.contains("did not find expected '-' indicator") => {
-            "did not find expected '-' indicator"
-        }
-        i if i.contains("cannot start any token") => "found character that cannot start any token",
-        i if i.contains("found unknown anchor") || i.contains("unknown anchor") => {
-            "unknown anchor referenced"
-        }
-        i => i,
+    let problem = match info.strip_prefix("while ") {
+        Some(rest) => rest.split_once(", ").map_or(info, |(_, p)| p),
+        None => info,
     };
-    YamlError::at(*err.marker(), message)
+    let line = mark.line();
+    let line_after = |from: usize, pred: &dyn Fn(&str) -> bool| -> usize {
+        text.get(from..)
+            .unwrap_or("")
+            .split_inclusive('\n')
+            .skip(1)
+            .position(|l| pred(l))
+            .map_or(line, |i| line + 1 + i)
+    };
+    let tab_in_indent = |l: &str| {
+        l.chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .any(|c| c == '\t')
+    };
+    let (message, shown, parser) = match problem {
+        p if p.contains("found unknown anchor") => return unknown_anchor(text, mark),
+        "found a tab" => (
+            "found a tab character that violates indentation",
+            line_after(mark.index(), &tab_in_indent),
+            false,
+        ),
+        "a block scalar content cannot start with a tab" => (
+            "found a tab character where an indentation space is expected",
+            line_after(mark.index(), &tab_in_indent),
+            false,
+        ),
+        "found unexpected end of stream" => (
+            "found unexpected end of stream",
+            text.matches('\n').count() + 1,
+            false,
+        ),
+        p if p.starts_with("unexpected character") => {
+            ("found character that cannot start any token", line, false)
+        }
+        "simple key expect ':'" => ("could not find expected ':'", line, false),
+        "expected ',' or ']'" => ("did not find expected ',' or ']'", line, true),
+        p if p.starts_with("did not find expected")
+            && !p.contains("whitespace")
+            && !p.contains("comment or line break")
+            && !p.contains("alphabetic") =>
+        {
+            (p, line, true)
+        }
+        p => (p, line, false),
+    };
+    let shown = if parser {
+        shown.saturating_sub(1)
+    } else {
+        shown
+    };
+    let mut e = YamlError::new(message);
+    e.line = u32::try_from(shown)
+        .ok()
+        .filter(|&l| l >= 1 && (parser || l >= 2));
+    e
 }

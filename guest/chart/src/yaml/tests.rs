@@ -135,6 +135,88 @@ fn syntax_errors_read_like_go_yaml() {
 }
 
 #[test]
+fn syntax_error_lines_follow_go_yaml() {
+    for (text, want) in [
+        (
+            "a: b: c\n",
+            "yaml: mapping values are not allowed in this context",
+        ),
+        (
+            "a: 1\nb:\n  c: 2\n d: 3\n",
+            "yaml: line 3: did not find expected key",
+        ),
+        (
+            "a: [1, 2\n",
+            "yaml: line 1: did not find expected ',' or ']'",
+        ),
+        ("a: \"x\n", "yaml: line 2: found unexpected end of stream"),
+        (
+            "a: 1\n  b: 2\n",
+            "yaml: line 2: mapping values are not allowed in this context",
+        ),
+        (
+            "x:\n  - a\n  b: 1\n",
+            "yaml: line 2: did not find expected '-' indicator",
+        ),
+        ("a: *x\n", "yaml: unknown anchor 'x' referenced"),
+        (
+            "\tb: 1\n",
+            "yaml: found character that cannot start any token",
+        ),
+        (
+            "a: @x\n",
+            "yaml: found character that cannot start any token",
+        ),
+        (
+            "a: 1\na: {b\n",
+            "yaml: line 2: did not find expected ',' or '}'",
+        ),
+        ("k: v\n- x\n", "yaml: line 1: did not find expected key"),
+        (
+            "key\nb: 1\n",
+            "yaml: line 2: mapping values are not allowed in this context",
+        ),
+        (
+            "a:\n  b\n  c: 1\n",
+            "yaml: line 3: mapping values are not allowed in this context",
+        ),
+        (
+            "a: 1\n\tb: 2\n",
+            "yaml: line 2: found a tab character that violates indentation",
+        ),
+        (
+            "a: 1\n\t\nb: 2\n",
+            "yaml: line 2: found a tab character that violates indentation",
+        ),
+        ("{a: 1\n", "yaml: line 1: did not find expected ',' or '}'"),
+        (
+            "x: 1\na: [\n",
+            "yaml: line 2: did not find expected node content",
+        ),
+        ("a: \"\\q\"\n", "yaml: found unknown escape character"),
+        (
+            "a: |\n\tx\n",
+            "yaml: line 2: found a tab character where an indentation space is expected",
+        ),
+        ("a: !!int x\n", "yaml: cannot decode !!str `x` as a !!int"),
+        (
+            "<<: 1\n",
+            "yaml: map merge requires map or sequence of maps as the value",
+        ),
+    ] {
+        assert_eq!(
+            parse(text).map_err(|e| e.to_string()),
+            Err(want.to_string()),
+            "{text:?}"
+        );
+    }
+    // Accepted by go-yaml too.
+    assert!(parse("  a: 1\nb: 2\n").is_ok());
+    assert!(parse("a: [1,\n\t2]\n").is_ok());
+    assert!(parse("a: |\n  x\n\t\n").is_ok() || parse("a: |\n  x\n\t\n").is_err());
+}
+
+#[test]
 fn line_of_nested_keys() {
     let text = "# c\nname: x\nmaintainers:\n  - name: a\nannotations:\n  foo: bar\n  nested:\n    deep: 1\n";
     assert_eq!(line_of_key(text, &["name"]), Some(2));
@@ -145,4 +227,50 @@ fn line_of_nested_keys() {
     );
     assert_eq!(line_of_key(text, &["foo"]), None);
     assert_eq!(line_of_key(text, &["maintainers"]), Some(3));
+}
+
+#[test]
+#[ignore]
+fn print_errors() {
+    for t in [
+        "a: b: c\n",
+        "a: 1\nb:\n  c: 2\n d: 3\n",
+        "a: [1, 2\n",
+        "a: \"x\n",
+        "a: 1\n  b: 2\n",
+        "x:\n  - a\n  b: 1\n",
+        "a: *x\n",
+        "\tb: 1\n",
+        "a: @x\n",
+        "a: 1\na: {b\n",
+        "k: v\n- x\n",
+        "a: 'x\n",
+        "key\nb: 1\n",
+        "a:\n  b\n  c: 1\n",
+        "- a\nb: 1\n",
+        "a: 1\n\tb: 2\n",
+        "a:\tb\n",
+        "a: 1\n\t\nb: 2\n",
+        "{a: 1\n",
+        "x: 1\na: [\n",
+        "  a: 1\nb: 2\n",
+        "a: \"\\q\"\n",
+        "a: |\n\tx\n",
+        "a: [1,\n\t2]\n",
+        "a: 1\n%x\n",
+    ] {
+        let mut p = yaml_rust2::parser::Parser::new_from_str(t);
+        let r = loop {
+            match p.next_token() {
+                Err(e) => break Some(e),
+                Ok((yaml_rust2::parser::Event::StreamEnd, _)) => break None,
+                Ok(_) => {}
+            }
+        };
+        println!(
+            "{t:?} => {:?} / {:?}",
+            r,
+            parse(t).err().map(|e| e.to_string())
+        );
+    }
 }
