@@ -128,7 +128,7 @@ fn syntax_errors_read_like_go_yaml() {
     let err = parse("a: b: c\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "yaml: line 1: mapping values are not allowed in this context"
+        "yaml: mapping values are not allowed in this context"
     );
     let err = parse("a: *nope\n").unwrap_err();
     assert!(err.message.contains("unknown anchor"), "{err}");
