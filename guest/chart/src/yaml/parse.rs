@@ -394,7 +394,7 @@ fn scan_error(text: &str, err: ScanError) -> YamlError {
             .unwrap_or("")
             .split_inclusive('\n')
             .skip(1)
-            .position(|l| pred(l))
+            .position(pred)
             .map_or(line, |i| line + 1 + i)
     };
     let tab_in_indent = |l: &str| {
