@@ -1,0 +1,139 @@
+//! The WASI surface the guest gets: only what Rust's standard library needs to read the
+//! preopened chart directory. Sockets, HTTP and name lookup are deliberately not linked.
+
+use std::path::Path;
+use std::time::Duration;
+
+use wasmtime::component::{HasData, Linker, ResourceTable};
+use wasmtime_wasi::cli::{WasiCli, WasiCliView};
+use wasmtime_wasi::clocks::{WasiClocks, WasiClocksView};
+use wasmtime_wasi::filesystem::{WasiFilesystem, WasiFilesystemView};
+use wasmtime_wasi::p2::bindings::{cli, clocks, filesystem, random, sync};
+use wasmtime_wasi::random::WasiRandom;
+use wasmtime_wasi::{
+    Deterministic, FsPerms, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder,
+    WasiCtxView, WasiView,
+};
+
+use super::GUEST_CHART_DIR;
+use super::limits::{Limiter, Limits};
+
+/// Per-call state of the guest: its WASI context, resource table and memory limiter.
+pub struct GuestState {
+    ctx: WasiCtx,
+    table: ResourceTable,
+    pub limiter: Limiter,
+}
+
+impl GuestState {
+    /// A context with no env, no args, empty stdin, discarded stdout/stderr, fixed clocks and
+    /// fixed randomness, and `chart_dir` (if any) preopened read-only at `/chart`.
+    pub fn new(chart_dir: Option<&Path>, limits: &Limits) -> wasmtime::Result<Self> {
+        let mut builder = WasiCtxBuilder::new();
+        // Reading files on the calling thread avoids a hop to a blocking pool for every read.
+        builder.allow_blocking_current_thread(true);
+        builder.wall_clock(FixedClock);
+        builder.monotonic_clock(FixedClock);
+        builder.secure_random(Deterministic::new(vec![0x5a]));
+        builder.insecure_random(Deterministic::new(vec![0xa5]));
+        builder.insecure_random_seed(0);
+        if let Some(dir) = chart_dir {
+            builder.preopened_dir(dir, GUEST_CHART_DIR, FsPerms::ReadOnly)?;
+        }
+        Ok(GuestState {
+            ctx: builder.build(),
+            table: ResourceTable::new(),
+            limiter: Limiter::new(limits),
+        })
+    }
+}
+
+impl WasiView for GuestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.ctx,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Time stands still at the Unix epoch inside the guest: results must not depend on it.
+struct FixedClock;
+
+impl HostWallClock for FixedClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl HostMonotonicClock for FixedClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+struct HasIo;
+
+impl HasData for HasIo {
+    type Data<'a> = &'a mut ResourceTable;
+}
+
+/// Links the interfaces the guest may import. Anything else it imported (`wasi:sockets/*`,
+/// `wasi:http/*`) would make instantiation fail, which is the point.
+pub fn add_to_linker(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> {
+    type T = GuestState;
+    let l = linker;
+    sync::io::error::add_to_linker::<T, HasIo>(l, |t| &mut t.table)?;
+    sync::io::poll::add_to_linker::<T, HasIo>(l, |t| &mut t.table)?;
+    sync::io::streams::add_to_linker::<T, HasIo>(l, |t| &mut t.table)?;
+    sync::filesystem::types::add_to_linker::<T, WasiFilesystem>(l, T::filesystem)?;
+    filesystem::preopens::add_to_linker::<T, WasiFilesystem>(l, T::filesystem)?;
+    clocks::wall_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
+    clocks::monotonic_clock::add_to_linker::<T, WasiClocks>(l, T::clocks)?;
+    random::random::add_to_linker::<T, WasiRandom>(l, |t| t.ctx.random())?;
+    random::insecure::add_to_linker::<T, WasiRandom>(l, |t| t.ctx.random())?;
+    random::insecure_seed::add_to_linker::<T, WasiRandom>(l, |t| t.ctx.random())?;
+    cli::exit::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::environment::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stdin::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stdout::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::stderr::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_input::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_output::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stdin::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stdout::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    cli::terminal_stderr::add_to_linker::<T, WasiCli>(l, T::cli)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime::Engine;
+
+    /// The sandbox's promise "no network" rests on this: nothing under `wasi:sockets` or
+    /// `wasi:http` can be resolved by the linker.
+    #[test]
+    fn sockets_are_not_linked() {
+        let engine = Engine::default();
+        let mut linker = Linker::<GuestState>::new(&engine);
+        add_to_linker(&mut linker).expect("linking");
+        let mut linked = Vec::new();
+        for (name, _) in linker.root().into_iter_names() {
+            linked.push(name.to_string());
+        }
+        assert!(linked.iter().any(|n| n.starts_with("wasi:filesystem/types")));
+        for name in &linked {
+            assert!(
+                !name.starts_with("wasi:sockets") && !name.starts_with("wasi:http"),
+                "{name} must not be linked"
+            );
+        }
+    }
+}
