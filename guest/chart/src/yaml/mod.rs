@@ -1,12 +1,14 @@
 //! YAML as helm reads and writes it: YAML 1.1 scalar resolution on the way in (go-yaml v2 via
 //! sigs.k8s.io/yaml), go-yaml v2's `Marshal` layout on the way out.
 
+mod emit;
 mod error;
 mod lines;
 mod parse;
 mod resolve;
 mod value;
 
+pub use emit::to_string;
 pub use error::YamlError;
 pub use lines::line_of_key;
 pub use value::Value;
@@ -59,3 +61,7 @@ fn split_documents(text: &str) -> Result<Vec<&str>, YamlError> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod emit_tests;

@@ -183,7 +183,6 @@ fn is_yaml_style_float(s: &str) -> bool {
 }
 
 /// go-yaml v2's `isBase60Float`: such strings are quoted on output for YAML 1.1 readers.
-#[allow(dead_code)] // used by the emitter
 pub(crate) fn is_base60_float(s: &str) -> bool {
     // ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$
     if s.is_empty() || !s.contains(':') {
