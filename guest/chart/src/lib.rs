@@ -16,6 +16,7 @@ pub mod metadata;
 pub mod oci;
 pub mod package;
 pub mod semver;
+mod source;
 pub mod yaml;
 
 pub use chart::{Chart, Dependency, File, Lock, Maintainer, Metadata};
