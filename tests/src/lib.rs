@@ -1,6 +1,8 @@
 //! Shared helpers for chartship end-to-end tests: the real `chartship` binary, real helm
 //! binaries with isolated state, fixtures and archive inspection.
 
+pub mod registry_server;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
