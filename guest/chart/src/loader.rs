@@ -584,3 +584,53 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
 pub(crate) fn expanded_source(files: Vec<File>, root: String) -> MemSource {
     MemSource::new(root, files.into_iter().map(|f| (f.name, f.data)))
 }
+
+/// `os.Stat` inside the chart: links are followed (never out of the chart); `None` if absent.
+pub(crate) fn stat_following(src: &dyn Source, rel: &[String]) -> Result<Option<Kind>, LoadError> {
+    match src.lstat(rel) {
+        Ok(Kind::Symlink) => match resolve_link(src, rel) {
+            Ok((_, kind)) => Ok(Some(kind)),
+            Err(LoadError::Invalid(_)) => Ok(None),
+            Err(e) => Err(e),
+        },
+        Ok(kind) => Ok(Some(kind)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        // e.g. a path component that is a file: Go's stat fails too.
+        Err(_) => Ok(None),
+    }
+}
+
+/// `os.ReadFile` inside the chart; `Ok(None)` if the file does not exist or is not a file.
+pub(crate) fn read_following(src: &dyn Source, rel: &[String]) -> Result<Option<Vec<u8>>, LoadError> {
+    if stat_following(src, rel)?.is_none() {
+        return Ok(None);
+    }
+    match read_resolved(src, rel) {
+        Ok(data) => Ok(Some(data)),
+        Err(Resolved::Refused(e)) => Err(e),
+        Err(Resolved::Io(_)) => Ok(None),
+    }
+}
+
+/// The checked files of an archive and the chart name it expands under (`chartutil.Expand`).
+pub(crate) fn load_archive_files_for_lint(bytes: &[u8]) -> Result<(String, Vec<File>), LoadError> {
+    ensure_gzip(bytes)?;
+    let files = archive_files(bytes)?;
+    let chart_yaml = files
+        .iter()
+        .find(|f| f.name == "Chart.yaml")
+        .ok_or_else(|| LoadError::Invalid("no Chart.yaml exists in directory".into()))?;
+    let md = metadata::parse_chart_yaml(&text_of(&chart_yaml.data))
+        .map_err(|e| LoadError::Invalid(e.to_string()))?;
+    let name = md.name;
+    if name.is_empty() {
+        return Err(LoadError::Invalid("chart name not specified".into()));
+    }
+    if name == "." || name == ".." {
+        return Err(LoadError::Invalid(format!("chart name {name:?} is not allowed")));
+    }
+    if name.contains('/') || name.contains('\\') {
+        return Err(LoadError::Invalid(format!("chart name {name:?} must not contain path separators")));
+    }
+    Ok((name, files))
+}
