@@ -239,7 +239,11 @@ impl Transport {
                 method: req.method.as_str().into(),
                 path: path_of(&req.url),
                 status,
-                detail,
+                detail: if status == 400 && self.base.starts_with("http:") {
+                    format!("{detail} (if the registry speaks HTTPS, drop --plain-http)")
+                } else {
+                    detail
+                },
             },
         }
     }
@@ -370,8 +374,11 @@ impl Transport {
 
     /// The error for a 401 that authentication could not fix.
     fn unauthorized(&self, reply: &Reply, req: &Request<'_>) -> RegistryError {
-        let (_, detail) = describe_error_body(&reply.body);
-        let detail = self.scrub(&detail);
+        let detail = if reply.body.is_empty() {
+            format!("HTTP 401 for {} {}", req.method.as_str(), path_of(&req.url))
+        } else {
+            self.scrub(&describe_error_body(&reply.body).1)
+        };
         let challenge = reply.header("www-authenticate").and_then(auth::parse_challenge);
         let insufficient = matches!(&challenge, Some(Challenge::Bearer { error: Some(e), .. }) if e == "insufficient_scope");
         let wants_push = req.scope.as_deref().is_some_and(|s| s.contains("push"));
@@ -418,6 +425,9 @@ impl Transport {
             ureq::Error::HostNotFound => RegistryError::Dns { host, detail: "host not found".into() },
             ureq::Error::Timeout(_) => RegistryError::Timeout { host, detail },
             ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::Rustls(_) => RegistryError::Tls { host, detail },
+            ureq::Error::Io(io) if detail.contains("failed to lookup address") => {
+                RegistryError::Dns { host, detail: self.scrub(&io.to_string()) }
+            }
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData && self.base.starts_with("https") => {
                 RegistryError::Tls { host, detail: self.scrub(&io.to_string()) }
             }
