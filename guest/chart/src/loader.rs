@@ -314,10 +314,9 @@ fn ensure_gzip(bytes: &[u8]) -> Result<(), LoadError> {
     if bytes.starts_with(b"\x1F\x8B\x08") {
         return Ok(());
     }
+    // Go sniffs a zero-padded 512-byte buffer, so short files always look binary.
     let head = &bytes[..bytes.len().min(512)];
-    let content_type = if head.is_empty() {
-        "text/plain; charset=utf-8"
-    } else if head.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)) {
+    let content_type = if head.len() < 512 || head.iter().any(|&b| is_binary_byte(b)) {
         "application/octet-stream"
     } else {
         "text/plain; charset=utf-8"
@@ -325,6 +324,11 @@ fn ensure_gzip(bytes: &[u8]) -> Result<(), LoadError> {
     Err(LoadError::Invalid(format!(
         "the chart archive does not appear to be a gzipped archive; got '{content_type}'"
     )))
+}
+
+/// Bytes that make Go's `http.DetectContentType` call content binary.
+fn is_binary_byte(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F)
 }
 
 /// helm's `LoadArchiveFiles`: gzip → tar with helm's path checks, in helm's order, and the 5 MiB
@@ -616,13 +620,13 @@ pub(crate) fn read_following(src: &dyn Source, rel: &[String]) -> Result<Option<
 pub(crate) fn load_archive_files_for_lint(bytes: &[u8]) -> Result<(String, Vec<File>), LoadError> {
     ensure_gzip(bytes)?;
     let files = archive_files(bytes)?;
-    let chart_yaml = files
-        .iter()
-        .find(|f| f.name == "Chart.yaml")
-        .ok_or_else(|| LoadError::Invalid("no Chart.yaml exists in directory".into()))?;
-    let md = metadata::parse_chart_yaml(&text_of(&chart_yaml.data))
-        .map_err(|e| LoadError::Invalid(e.to_string()))?;
-    let name = md.name;
+    // `chartutil.Expand`: the last Chart.yaml entry names the directory.
+    let mut name = String::new();
+    for f in files.iter().filter(|f| f.name == "Chart.yaml") {
+        let md = metadata::parse_chart_yaml(&text_of(&f.data))
+            .map_err(|e| LoadError::Invalid(format!("cannot load Chart.yaml: {e}")))?;
+        name = md.name;
+    }
     if name.is_empty() {
         return Err(LoadError::Invalid("chart name not specified".into()));
     }
