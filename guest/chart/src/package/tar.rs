@@ -71,8 +71,9 @@ impl TarWriter {
         }
         let mut header = [0u8; BLOCK];
         fill_header(&mut header, &pax_name, record.len(), 0, b'x');
-        // writeRawFile formats mode 0, not 0644.
+        // Go's writeRawFile formats mode 0 and leaves the device numbers empty.
         put_octal(&mut header[100..108], 0);
+        header[329..345].fill(0);
         set_checksum(&mut header);
         self.out.extend_from_slice(&header);
         self.data(record.as_bytes());
