@@ -54,7 +54,15 @@ impl RegistryServer {
         for _ in 0..3 {
             match Self::try_start(setup, &dir, &password) {
                 Ok((host, registry, issuer, ca_file)) => {
-                    return RegistryServer { setup, host, password, ca_file, dir, registry, issuer };
+                    return RegistryServer {
+                        setup,
+                        host,
+                        password,
+                        ca_file,
+                        dir,
+                        registry,
+                        issuer,
+                    };
                 }
                 Err(e) => last_error = e,
             }
@@ -78,7 +86,10 @@ impl RegistryServer {
         if matches!(setup, Setup::Htpasswd | Setup::Tls) {
             let line = run_tool(Command::new("htpasswd").args(["-Bbn", USERNAME, password]))?;
             std::fs::write(d.join("htpasswd"), line).map_err(|e| e.to_string())?;
-            auth = format!("auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n", d.join("htpasswd").display());
+            auth = format!(
+                "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
+                d.join("htpasswd").display()
+            );
         }
         if setup == Setup::Tls {
             make_tls(d)?;
@@ -164,13 +175,19 @@ impl Drop for RegistryServer {
 
 /// A value unique to this call, for canary secrets.
 pub fn canary(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     format!("canary-{prefix}-{}-{nanos:x}", std::process::id())
 }
 
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
 }
 
 fn registry_bin() -> String {
@@ -179,13 +196,20 @@ fn registry_bin() -> String {
 
 /// `$CHARTSHIP_TESTINFRA` (default `<workspace>/.testinfra`).
 pub fn testinfra_dir() -> PathBuf {
-    std::env::var_os("CHARTSHIP_TESTINFRA").map(PathBuf::from).unwrap_or_else(|| crate::root().join(".testinfra"))
+    std::env::var_os("CHARTSHIP_TESTINFRA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::root().join(".testinfra"))
 }
 
 fn run_tool(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -194,12 +218,35 @@ fn run_tool(cmd: &mut Command) -> Result<String, String> {
 fn make_tls(d: &Path) -> Result<(), String> {
     let p = |name: &str| d.join(name).display().to_string();
     run_tool(Command::new("openssl").args([
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=chartship-test-ca",
-        "-keyout", &p("ca.key"), "-out", &p("ca.crt"),
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=chartship-test-ca",
+        "-keyout",
+        &p("ca.key"),
+        "-out",
+        &p("ca.crt"),
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
     ]))?;
     run_tool(Command::new("openssl").args([
-        "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", &p("server.key"), "-out", &p("server.csr"),
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        &p("server.key"),
+        "-out",
+        &p("server.csr"),
     ]))?;
     std::fs::write(
         d.join("server.ext"),
@@ -208,8 +255,21 @@ fn make_tls(d: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     run_tool(Command::new("openssl").args([
-        "x509", "-req", "-in", &p("server.csr"), "-CA", &p("ca.crt"), "-CAkey", &p("ca.key"), "-CAcreateserial",
-        "-days", "30", "-extfile", &p("server.ext"), "-out", &p("server.crt"),
+        "x509",
+        "-req",
+        "-in",
+        &p("server.csr"),
+        "-CA",
+        &p("ca.crt"),
+        "-CAkey",
+        &p("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        &p("server.ext"),
+        "-out",
+        &p("server.crt"),
     ]))?;
     Ok(())
 }
@@ -218,11 +278,36 @@ fn make_tls(d: &Path) -> Result<(), String> {
 fn start_issuer(d: &Path, password: &str) -> Result<(Child, u16), String> {
     let p = |name: &str| d.join(name).display().to_string();
     if !d.join("signing.crt").exists() {
-        run_tool(Command::new("openssl").args(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", &p("signing.ec")]))?;
-        run_tool(Command::new("openssl").args(["pkcs8", "-topk8", "-nocrypt", "-in", &p("signing.ec"), "-out", &p("signing.key")]))?;
         run_tool(Command::new("openssl").args([
-            "req", "-x509", "-new", "-key", &p("signing.key"), "-days", "30", "-subj", "/CN=chartship-test-issuer",
-            "-out", &p("signing.crt"),
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            &p("signing.ec"),
+        ]))?;
+        run_tool(Command::new("openssl").args([
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            &p("signing.ec"),
+            "-out",
+            &p("signing.key"),
+        ]))?;
+        run_tool(Command::new("openssl").args([
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            &p("signing.key"),
+            "-days",
+            "30",
+            "-subj",
+            "/CN=chartship-test-issuer",
+            "-out",
+            &p("signing.crt"),
         ]))?;
     }
     let python = testinfra_dir().join("venv/bin/python");
@@ -230,7 +315,13 @@ fn start_issuer(d: &Path, password: &str) -> Result<(Child, u16), String> {
     let log = std::fs::File::create(d.join("issuer.log")).map_err(|e| e.to_string())?;
     let mut child = Command::new(&python)
         .arg(&script)
-        .args([p("signing.key"), p("signing.crt"), "test-issuer".into(), "test-registry".into(), TOKEN_TTL_SECONDS.to_string()])
+        .args([
+            p("signing.key"),
+            p("signing.crt"),
+            "test-issuer".into(),
+            "test-registry".into(),
+            TOKEN_TTL_SECONDS.to_string(),
+        ])
         .env("ISSUER_USERS", format!("{USERNAME}:{password}"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -245,14 +336,21 @@ fn start_issuer(d: &Path, password: &str) -> Result<(Child, u16), String> {
         })?;
     let stdout = child.stdout.take().ok_or("issuer stdout")?;
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).map_err(|e| e.to_string())?;
-    match first.trim().strip_prefix("port ").and_then(|p| p.parse().ok()) {
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .map_err(|e| e.to_string())?;
+    match first
+        .trim()
+        .strip_prefix("port ")
+        .and_then(|p| p.parse().ok())
+    {
         Some(port) => Ok((child, port)),
         None => {
             let _ = child.kill();
             let _ = child.wait();
             let mut log = String::new();
-            let _ = std::fs::File::open(d.join("issuer.log")).and_then(|mut f| f.read_to_string(&mut log));
+            let _ = std::fs::File::open(d.join("issuer.log"))
+                .and_then(|mut f| f.read_to_string(&mut log));
             Err(format!("token issuer did not start: {first} {log}"))
         }
     }

@@ -57,7 +57,8 @@ fn parse_params(text: &str) -> BTreeMap<String, String> {
         while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
             chars.next();
         }
-        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ',')).collect();
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ',')).collect();
         if key.is_empty() && chars.peek().is_none() {
             break;
         }
@@ -97,7 +98,12 @@ impl Scopes {
             match scope.rsplit_once(':') {
                 Some((resource, actions)) if resource.contains(':') => {
                     let set = self.0.entry(resource.to_string()).or_default();
-                    set.extend(actions.split(',').filter(|a| !a.is_empty()).map(str::to_string));
+                    set.extend(
+                        actions
+                            .split(',')
+                            .filter(|a| !a.is_empty())
+                            .map(str::to_string),
+                    );
                 }
                 _ => {
                     self.0.entry(scope.to_string()).or_default();
@@ -142,7 +148,11 @@ pub fn repository_scope(repository: &str, push: bool) -> String {
 
 /// URL of a token request: `<realm>?scope=…&scope=…&service=…` (what helm, skopeo and oras send).
 pub fn token_url(realm: &str, service: Option<&str>, scopes: &Scopes) -> String {
-    let mut query: Vec<String> = scopes.to_strings().iter().map(|s| format!("scope={}", percent_encode(s))).collect();
+    let mut query: Vec<String> = scopes
+        .to_strings()
+        .iter()
+        .map(|s| format!("scope={}", percent_encode(s)))
+        .collect();
     if let Some(service) = service {
         query.push(format!("service={}", percent_encode(service)));
     }
@@ -185,7 +195,10 @@ pub fn parse_token_response(body: &[u8]) -> Option<Token> {
         .and_then(serde_json::Value::as_u64)
         .filter(|s| *s > 0)
         .map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs);
-    Some(Token { token: Secret::new(token), lifetime })
+    Some(Token {
+        token: Secret::new(token),
+        lifetime,
+    })
 }
 
 #[cfg(test)]
@@ -206,7 +219,10 @@ mod tests {
                 error: Some("insufficient_scope".into()),
             })
         );
-        assert_eq!(parse_challenge(r#"Basic realm="basic-realm""#), Some(Challenge::Basic));
+        assert_eq!(
+            parse_challenge(r#"Basic realm="basic-realm""#),
+            Some(Challenge::Basic)
+        );
     }
 
     #[test]
@@ -214,7 +230,10 @@ mod tests {
         let mut s = Scopes::new();
         s.add("repository:a/b:pull");
         s.add("repository:a/b:push,pull repository:c/d:pull");
-        assert_eq!(s.to_strings(), vec!["repository:a/b:pull,push", "repository:c/d:pull"]);
+        assert_eq!(
+            s.to_strings(),
+            vec!["repository:a/b:pull,push", "repository:c/d:pull"]
+        );
         assert_eq!(
             token_url("http://h/token", Some("svc"), &s),
             "http://h/token?scope=repository%3Aa%2Fb%3Apull%2Cpush&scope=repository%3Ac%2Fd%3Apull&service=svc"

@@ -7,13 +7,13 @@ mod secret;
 mod store;
 
 pub use challenge::{
-    Challenge, DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_RESPONSE, Scopes, Token, parse_challenge, parse_token_response,
-    percent_encode, repository_scope, token_url,
+    Challenge, DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_RESPONSE, Scopes, Token, parse_challenge,
+    parse_token_response, percent_encode, repository_scope, token_url,
 };
 pub use secret::{REDACTED, Secret, scrub};
 pub use store::{
-    AuthError, DOCKER_HUB_CONFIG_KEY, DOCKER_HUB_HOSTS, ENV_PASSWORD, ENV_USERNAME, Environment, docker_config_path,
-    helm_registry_config_path, login, logout, lookup, lookup_in, store_key,
+    AuthError, DOCKER_HUB_CONFIG_KEY, DOCKER_HUB_HOSTS, ENV_PASSWORD, ENV_USERNAME, Environment,
+    docker_config_path, helm_registry_config_path, login, logout, lookup, lookup_in, store_key,
 };
 
 /// A username and password (or access token used as a password, as Docker Hub PATs are).
@@ -25,13 +25,19 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Self { username: username.into(), password: Secret::new(password) }
+        Self {
+            username: username.into(),
+            password: Secret::new(password),
+        }
     }
 
     /// `Authorization: Basic …` header value.
     pub fn basic_authorization(&self) -> String {
         use base64::Engine as _;
         let raw = format!("{}:{}", self.username, self.password.expose());
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
     }
 }

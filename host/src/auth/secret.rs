@@ -68,6 +68,9 @@ mod tests {
 
     #[test]
     fn scrub_removes_secrets() {
-        assert_eq!(scrub("bad password canary-3f9a!", &["canary-3f9a"]), "bad password <redacted>!");
+        assert_eq!(
+            scrub("bad password canary-3f9a!", &["canary-3f9a"]),
+            "bad password <redacted>!"
+        );
     }
 }

@@ -25,14 +25,22 @@ pub const DOCKER_HUB_HOSTS: [&str; 3] = ["registry-1.docker.io", "docker.io", "i
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("cannot read registry config {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("registry config {path} is not valid JSON ({reason}); fix or remove it")]
     Parse { path: PathBuf, reason: String },
     #[error("cannot write registry config {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("bad credential format: colons(:) are not allowed in username")]
     ColonInUsername,
-    #[error("no registry config location: set HELM_REGISTRY_CONFIG, HELM_CONFIG_HOME, XDG_CONFIG_HOME or HOME")]
+    #[error(
+        "no registry config location: set HELM_REGISTRY_CONFIG, HELM_CONFIG_HOME, XDG_CONFIG_HOME or HOME"
+    )]
     NoConfigPath,
 }
 
@@ -45,7 +53,9 @@ pub struct Environment {
 
 impl Environment {
     pub fn from_process() -> Self {
-        Self { vars: std::env::vars().collect() }
+        Self {
+            vars: std::env::vars().collect(),
+        }
     }
 
     pub fn from_vars<I, K, V>(vars: I) -> Self
@@ -54,11 +64,19 @@ impl Environment {
         K: Into<String>,
         V: Into<String>,
     {
-        Self { vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+        Self {
+            vars: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// Finds an executable on this environment's `PATH`.
@@ -78,7 +96,11 @@ pub fn lookup(registry_host: &str, explicit: Option<Credentials>) -> Option<Cred
 }
 
 /// [`lookup`] against a given environment.
-pub fn lookup_in(registry_host: &str, explicit: Option<Credentials>, env: &Environment) -> Option<Credentials> {
+pub fn lookup_in(
+    registry_host: &str,
+    explicit: Option<Credentials>,
+    env: &Environment,
+) -> Option<Credentials> {
     if explicit.is_some() {
         return explicit;
     }
@@ -86,7 +108,9 @@ pub fn lookup_in(registry_host: &str, explicit: Option<Credentials>, env: &Envir
         return Some(Credentials::new(user, pass));
     }
     let docker = docker_config_path(env).and_then(|p| from_config_file(&p, registry_host, env));
-    docker.or_else(|| helm_registry_config_path(env).and_then(|p| from_config_file(&p, registry_host, env)))
+    docker.or_else(|| {
+        helm_registry_config_path(env).and_then(|p| from_config_file(&p, registry_host, env))
+    })
 }
 
 /// Docker's client config: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
@@ -118,15 +142,30 @@ fn config_keys(host: &str) -> Vec<String> {
     if DOCKER_HUB_HOSTS.contains(&host) {
         return DOCKER_HUB_HOSTS
             .iter()
-            .flat_map(|h| [format!("https://{h}/v1/"), h.to_string(), format!("https://{h}")])
+            .flat_map(|h| {
+                [
+                    format!("https://{h}/v1/"),
+                    h.to_string(),
+                    format!("https://{h}"),
+                ]
+            })
             .collect();
     }
-    vec![host.to_string(), format!("https://{host}"), format!("http://{host}"), format!("https://{host}/v1/")]
+    vec![
+        host.to_string(),
+        format!("https://{host}"),
+        format!("http://{host}"),
+        format!("https://{host}/v1/"),
+    ]
 }
 
 /// The key `login` writes for `host`.
 pub fn store_key(host: &str) -> String {
-    if DOCKER_HUB_HOSTS.contains(&host) { DOCKER_HUB_CONFIG_KEY.to_string() } else { host.to_string() }
+    if DOCKER_HUB_HOSTS.contains(&host) {
+        DOCKER_HUB_CONFIG_KEY.to_string()
+    } else {
+        host.to_string()
+    }
 }
 
 fn from_config_file(path: &Path, host: &str, env: &Environment) -> Option<Credentials> {
@@ -151,7 +190,11 @@ fn from_config_file(path: &Path, host: &str, env: &Environment) -> Option<Creden
 
 /// An `auths` entry: `auth` = base64(`user:password`), or `username` + `password` fields.
 fn from_auth_entry(entry: &Value) -> Option<Credentials> {
-    if let Some(auth) = entry.get("auth").and_then(Value::as_str).filter(|a| !a.is_empty()) {
+    if let Some(auth) = entry
+        .get("auth")
+        .and_then(Value::as_str)
+        .filter(|a| !a.is_empty())
+    {
         let decoded = String::from_utf8(BASE64.decode(auth.trim()).ok()?).ok()?;
         let (user, pass) = decoded.split_once(':')?;
         return Some(Credentials::new(user, pass));
@@ -216,20 +259,33 @@ fn read_config(path: &Path) -> Result<Map<String, Value>, AuthError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Map::new()),
-        Err(source) => return Err(AuthError::Read { path: path.into(), source }),
+        Err(source) => {
+            return Err(AuthError::Read {
+                path: path.into(),
+                source,
+            });
+        }
     };
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
     match serde_json::from_str(&text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(AuthError::Parse { path: path.into(), reason: "not a JSON object".into() }),
-        Err(e) => Err(AuthError::Parse { path: path.into(), reason: e.to_string() }),
+        Ok(_) => Err(AuthError::Parse {
+            path: path.into(),
+            reason: "not a JSON object".into(),
+        }),
+        Err(e) => Err(AuthError::Parse {
+            path: path.into(),
+            reason: e.to_string(),
+        }),
     }
 }
 
 fn auths_mut(config: &mut Map<String, Value>) -> &mut Map<String, Value> {
-    let entry = config.entry("auths").or_insert_with(|| Value::Object(Map::new()));
+    let entry = config
+        .entry("auths")
+        .or_insert_with(|| Value::Object(Map::new()));
     if !entry.is_object() {
         *entry = Value::Object(Map::new());
     }
@@ -241,16 +297,25 @@ fn auths_mut(config: &mut Map<String, Value>) -> &mut Map<String, Value> {
 
 /// Go's `json.MarshalIndent(v, "", "\t")`: map keys sorted, tab indent, no trailing newline.
 fn write_config(path: &Path, config: &Map<String, Value>) -> Result<(), AuthError> {
-    let err = |source| AuthError::Write { path: path.into(), source };
+    let err = |source| AuthError::Write {
+        path: path.into(),
+        source,
+    };
     let sorted = sort_keys(&Value::Object(config.clone()));
     let mut bytes = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
     let mut ser = serde_json::Serializer::with_formatter(&mut bytes, formatter);
     serde::Serialize::serialize(&sorted, &mut ser).map_err(|e| err(std::io::Error::other(e)))?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     create_private_dir(dir).map_err(err)?;
     let mut tmp = tempfile_in(dir, path).map_err(err)?;
-    tmp.1.write_all(&bytes).and_then(|_| tmp.1.sync_all()).map_err(err)?;
+    tmp.1
+        .write_all(&bytes)
+        .and_then(|_| tmp.1.sync_all())
+        .map_err(err)?;
     std::fs::rename(&tmp.0, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp.0);
         err(e)
@@ -262,7 +327,11 @@ fn sort_keys(value: &Value) -> Value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            Value::Object(keys.into_iter().map(|k| (k.clone(), sort_keys(&map[k]))).collect())
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sort_keys(&map[k])))
+                    .collect(),
+            )
         }
         Value::Array(items) => Value::Array(items.iter().map(sort_keys).collect()),
         other => other.clone(),
@@ -282,7 +351,10 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// A new file next to `target`, mode 0600, created exclusively.
 fn tempfile_in(dir: &Path, target: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let base = target.file_name().and_then(|n| n.to_str()).unwrap_or("config.json");
+    let base = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("config.json");
     for attempt in 0..100u32 {
         let candidate = dir.join(format!(".{base}.{}.{attempt}.tmp", std::process::id()));
         let mut options = std::fs::OpenOptions::new();
@@ -315,20 +387,37 @@ mod tests {
     fn login_writes_helms_format_and_logout_empties_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("registry/config.json");
-        login("127.0.0.1:5056", &Credentials::new("alice", "s3cret"), &path).expect("login");
+        login(
+            "127.0.0.1:5056",
+            &Credentials::new("alice", "s3cret"),
+            &path,
+        )
+        .expect("login");
         let text = std::fs::read_to_string(&path).expect("read");
-        assert_eq!(text, "{\n\t\"auths\": {\n\t\t\"127.0.0.1:5056\": {\n\t\t\t\"auth\": \"YWxpY2U6czNjcmV0\"\n\t\t}\n\t}\n}");
+        assert_eq!(
+            text,
+            "{\n\t\"auths\": {\n\t\t\"127.0.0.1:5056\": {\n\t\t\t\"auth\": \"YWxpY2U6czNjcmV0\"\n\t\t}\n\t}\n}"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
-        let e = env(dir.path(), &[("HELM_REGISTRY_CONFIG", path.to_str().expect("utf8"))]);
+        let e = env(
+            dir.path(),
+            &[("HELM_REGISTRY_CONFIG", path.to_str().expect("utf8"))],
+        );
         let found = lookup_in("127.0.0.1:5056", None, &e).expect("found");
-        assert_eq!((found.username.as_str(), found.password.expose()), ("alice", "s3cret"));
+        assert_eq!(
+            (found.username.as_str(), found.password.expose()),
+            ("alice", "s3cret")
+        );
         assert!(logout("127.0.0.1:5056", &path).expect("logout"));
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "{\n\t\"auths\": {}\n}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "{\n\t\"auths\": {}\n}"
+        );
         assert!(!logout("127.0.0.1:5056", &path).expect("logout again"));
     }
 
@@ -339,7 +428,10 @@ mod tests {
         login("docker.io", &Credentials::new("bob", "pw"), &path).expect("login");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.contains("\"https://index.docker.io/v1/\""), "{text}");
-        let e = env(dir.path(), &[("HELM_REGISTRY_CONFIG", path.to_str().expect("utf8"))]);
+        let e = env(
+            dir.path(),
+            &[("HELM_REGISTRY_CONFIG", path.to_str().expect("utf8"))],
+        );
         assert!(lookup_in("registry-1.docker.io", None, &e).is_some());
     }
 
@@ -355,17 +447,37 @@ mod tests {
         .expect("write");
         let helm = dir.path().join("helm.json");
         login("reg.example", &Credentials::new("helm", "hpass"), &helm).expect("login");
-        let base = [("DOCKER_CONFIG", docker_dir.to_str().expect("utf8")), ("HELM_REGISTRY_CONFIG", helm.to_str().expect("utf8"))];
+        let base = [
+            ("DOCKER_CONFIG", docker_dir.to_str().expect("utf8")),
+            ("HELM_REGISTRY_CONFIG", helm.to_str().expect("utf8")),
+        ];
         let e = env(dir.path(), &base);
-        assert_eq!(lookup_in("reg.example", None, &e).expect("docker").username, "docker");
+        assert_eq!(
+            lookup_in("reg.example", None, &e).expect("docker").username,
+            "docker"
+        );
         let mut with_env = base.to_vec();
         with_env.extend([(ENV_USERNAME, "envuser"), (ENV_PASSWORD, "envpass")]);
         let e = env(dir.path(), &with_env);
-        assert_eq!(lookup_in("reg.example", None, &e).expect("env").username, "envuser");
+        assert_eq!(
+            lookup_in("reg.example", None, &e).expect("env").username,
+            "envuser"
+        );
         let explicit = Credentials::new("flag", "x");
-        assert_eq!(lookup_in("reg.example", Some(explicit), &e).expect("flag").username, "flag");
-        let e = env(dir.path(), &[("HELM_REGISTRY_CONFIG", helm.to_str().expect("utf8"))]);
-        assert_eq!(lookup_in("reg.example", None, &e).expect("helm").username, "helm");
+        assert_eq!(
+            lookup_in("reg.example", Some(explicit), &e)
+                .expect("flag")
+                .username,
+            "flag"
+        );
+        let e = env(
+            dir.path(),
+            &[("HELM_REGISTRY_CONFIG", helm.to_str().expect("utf8"))],
+        );
+        assert_eq!(
+            lookup_in("reg.example", None, &e).expect("helm").username,
+            "helm"
+        );
         assert!(lookup_in("other.example", None, &e).is_none());
     }
 
@@ -385,9 +497,19 @@ mod tests {
         std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let docker_dir = dir.path().join("docker");
         std::fs::create_dir_all(&docker_dir).expect("mkdir");
-        std::fs::write(docker_dir.join("config.json"), r#"{"credHelpers":{"reg.example":"fake"}}"#).expect("write");
-        let e = env(dir.path(), &[("DOCKER_CONFIG", docker_dir.to_str().expect("utf8"))]);
+        std::fs::write(
+            docker_dir.join("config.json"),
+            r#"{"credHelpers":{"reg.example":"fake"}}"#,
+        )
+        .expect("write");
+        let e = env(
+            dir.path(),
+            &[("DOCKER_CONFIG", docker_dir.to_str().expect("utf8"))],
+        );
         let c = lookup_in("reg.example", None, &e).expect("helper");
-        assert_eq!((c.username.as_str(), c.password.expose()), ("helperuser", "helperpass"));
+        assert_eq!(
+            (c.username.as_str(), c.password.expose()),
+            ("helperuser", "helperpass")
+        );
     }
 }

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::error::RegistryError;
-use super::manifest::{ChartArtifact, Descriptor, MANIFEST_ACCEPT, OCI_MANIFEST_MEDIA_TYPE, inspect_manifest, sha256_digest};
+use super::manifest::{
+    ChartArtifact, Descriptor, MANIFEST_ACCEPT, OCI_MANIFEST_MEDIA_TYPE, inspect_manifest,
+    sha256_digest,
+};
 use super::reference::connect_host;
 use super::retry::RetryPolicy;
 use super::transport::{Method, Reply, Request, TlsOptions, Transport, resolve_location};
@@ -96,9 +99,18 @@ impl Client {
             ca_file: options.ca_file.as_deref(),
             insecure_skip_tls_verify: options.insecure_skip_tls_verify,
         };
-        let transport =
-            Transport::new(connect_host(registry), tls, options.credentials, &options.user_agent, options.retry)?;
-        Ok(Client { transport, chunk_size: options.chunk_size.max(1), push_repositories: Mutex::new(HashSet::new()) })
+        let transport = Transport::new(
+            connect_host(registry),
+            tls,
+            options.credentials,
+            &options.user_agent,
+            options.retry,
+        )?;
+        Ok(Client {
+            transport,
+            chunk_size: options.chunk_size.max(1),
+            push_repositories: Mutex::new(HashSet::new()),
+        })
     }
 
     /// The host contacted.
@@ -108,11 +120,19 @@ impl Client {
 
     /// Declares that `repository` will be pushed to, so tokens carry push scope from the first request.
     pub fn intend_push(&self, repository: &str) {
-        self.push_repositories.lock().unwrap_or_else(|p| p.into_inner()).insert(repository.to_string());
+        self.push_repositories
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(repository.to_string());
     }
 
     fn scope(&self, repository: &str, push: bool) -> Option<String> {
-        let push = push || self.push_repositories.lock().unwrap_or_else(|p| p.into_inner()).contains(repository);
+        let push = push
+            || self
+                .push_repositories
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(repository);
         Some(repository_scope(repository, push))
     }
 
@@ -128,8 +148,12 @@ impl Client {
 
     /// The manifest digest `tag` points at (`HEAD`), or `None` if the tag or repository does not exist.
     pub fn head_tag(&self, repository: &str, tag: &str) -> Result<Option<String>, RegistryError> {
-        let req = Request::new(Method::Head, format!("/v2/{repository}/manifests/{tag}"), self.scope(repository, false))
-            .header("accept", MANIFEST_ACCEPT);
+        let req = Request::new(
+            Method::Head,
+            format!("/v2/{repository}/manifests/{tag}"),
+            self.scope(repository, false),
+        )
+        .header("accept", MANIFEST_ACCEPT);
         let reply = self.transport.send(&req)?;
         match reply.status {
             200 => match reply.header("docker-content-digest") {
@@ -168,8 +192,12 @@ impl Client {
         repository: &str,
         reference: &str,
     ) -> Result<Option<FetchedManifest>, RegistryError> {
-        let req = Request::new(Method::Get, format!("/v2/{repository}/manifests/{reference}"), self.scope(repository, false))
-            .header("accept", MANIFEST_ACCEPT);
+        let req = Request::new(
+            Method::Get,
+            format!("/v2/{repository}/manifests/{reference}"),
+            self.scope(repository, false),
+        )
+        .header("accept", MANIFEST_ACCEPT);
         let reply = self.transport.send(&req)?;
         match reply.status {
             200 => {}
@@ -177,9 +205,14 @@ impl Client {
             _ => return Err(self.transport.status_error(&reply, &req)),
         }
         let digest = sha256_digest(&reply.body);
-        let expected = reply.header("docker-content-digest").map(str::to_string).or_else(|| {
-            reference.starts_with("sha256:").then(|| reference.to_string())
-        });
+        let expected = reply
+            .header("docker-content-digest")
+            .map(str::to_string)
+            .or_else(|| {
+                reference
+                    .starts_with("sha256:")
+                    .then(|| reference.to_string())
+            });
         if let Some(expected) = expected.filter(|e| e.starts_with("sha256:"))
             && expected != digest
         {
@@ -191,31 +224,58 @@ impl Client {
             });
         }
         let content_type = reply.header("content-type").map(str::to_string);
-        Ok(Some(FetchedManifest { bytes: reply.body, digest, content_type }))
+        Ok(Some(FetchedManifest {
+            bytes: reply.body,
+            digest,
+            content_type,
+        }))
     }
 
     /// What `tag` points at, or `None` if it does not exist.
-    pub fn resolve_tag(&self, repository: &str, tag: &str) -> Result<Option<Resolved>, RegistryError> {
-        let Some(FetchedManifest { bytes, digest, content_type }) = self.fetch_manifest(repository, tag)? else {
+    pub fn resolve_tag(
+        &self,
+        repository: &str,
+        tag: &str,
+    ) -> Result<Option<Resolved>, RegistryError> {
+        let Some(FetchedManifest {
+            bytes,
+            digest,
+            content_type,
+        }) = self.fetch_manifest(repository, tag)?
+        else {
             return Ok(None);
         };
-        let info = inspect_manifest(&bytes, content_type.as_deref()).ok_or_else(|| RegistryError::Protocol {
-            host: self.transport.host.clone(),
-            detail: format!("manifest of {repository}:{tag} is not JSON"),
+        let info = inspect_manifest(&bytes, content_type.as_deref()).ok_or_else(|| {
+            RegistryError::Protocol {
+                host: self.transport.host.clone(),
+                detail: format!("manifest of {repository}:{tag} is not JSON"),
+            }
         })?;
-        Ok(Some(Resolved { digest, media_type: info.media_type, config_media_type: info.config_media_type }))
+        Ok(Some(Resolved {
+            digest,
+            media_type: info.media_type,
+            config_media_type: info.config_media_type,
+        }))
     }
 
     /// Whether a blob exists in `repository`.
     pub fn blob_exists(&self, repository: &str, digest: &str) -> Result<bool, RegistryError> {
-        let req = Request::new(Method::Head, format!("/v2/{repository}/blobs/{digest}"), self.scope(repository, false));
+        let req = Request::new(
+            Method::Head,
+            format!("/v2/{repository}/blobs/{digest}"),
+            self.scope(repository, false),
+        );
         let reply = self.transport.get_following_redirects(req)?;
         match reply.status {
             200 => Ok(true),
             404 => Ok(false),
             _ => Err(self.transport.status_error(
                 &reply,
-                &Request::new(Method::Head, format!("/v2/{repository}/blobs/{digest}"), None),
+                &Request::new(
+                    Method::Head,
+                    format!("/v2/{repository}/blobs/{digest}"),
+                    None,
+                ),
             )),
         }
     }
@@ -226,27 +286,38 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let req = Request::new(Method::Get, format!("/v2/{repository}/blobs/{digest}"), self.scope(repository, false))
-                .body_limit(MAX_BLOB_SIZE);
-            let result = self.transport.get_following_redirects(req).and_then(|reply| match reply.status {
-                200 => {
-                    let actual = sha256_digest(&reply.body);
-                    if actual == digest {
-                        Ok(reply.body)
-                    } else {
-                        Err(RegistryError::Corrupt {
-                            host: self.transport.host.clone(),
-                            what: format!("blob {digest}"),
-                            expected: digest.to_string(),
-                            actual,
-                        })
+            let req = Request::new(
+                Method::Get,
+                format!("/v2/{repository}/blobs/{digest}"),
+                self.scope(repository, false),
+            )
+            .body_limit(MAX_BLOB_SIZE);
+            let result = self
+                .transport
+                .get_following_redirects(req)
+                .and_then(|reply| match reply.status {
+                    200 => {
+                        let actual = sha256_digest(&reply.body);
+                        if actual == digest {
+                            Ok(reply.body)
+                        } else {
+                            Err(RegistryError::Corrupt {
+                                host: self.transport.host.clone(),
+                                what: format!("blob {digest}"),
+                                expected: digest.to_string(),
+                                actual,
+                            })
+                        }
                     }
-                }
-                _ => Err(self.transport.status_error(
-                    &reply,
-                    &Request::new(Method::Get, format!("/v2/{repository}/blobs/{digest}"), None),
-                )),
-            });
+                    _ => Err(self.transport.status_error(
+                        &reply,
+                        &Request::new(
+                            Method::Get,
+                            format!("/v2/{repository}/blobs/{digest}"),
+                            None,
+                        ),
+                    )),
+                });
             match result {
                 Err(e) if e.is_transient() => match policy.delay(attempt, e.retry_after()) {
                     Some(wait) => std::thread::sleep(wait),
@@ -260,7 +331,11 @@ impl Client {
     /// Uploads `bytes` as a blob unless it already exists. Returns its descriptor (media type empty).
     pub fn push_blob(&self, repository: &str, bytes: &[u8]) -> Result<Descriptor, RegistryError> {
         self.intend_push(repository);
-        let descriptor = Descriptor { media_type: String::new(), digest: sha256_digest(bytes), size: bytes.len() as u64 };
+        let descriptor = Descriptor {
+            media_type: String::new(),
+            digest: sha256_digest(bytes),
+            size: bytes.len() as u64,
+        };
         if !self.blob_exists(repository, &descriptor.digest)? {
             self.upload_blob(repository, &descriptor.digest, bytes)?;
         }
@@ -268,7 +343,12 @@ impl Client {
     }
 
     /// Uploads a blob; a failed session is abandoned and a new one started (never a chunk replayed).
-    fn upload_blob(&self, repository: &str, digest: &str, bytes: &[u8]) -> Result<(), RegistryError> {
+    fn upload_blob(
+        &self,
+        repository: &str,
+        digest: &str,
+        bytes: &[u8],
+    ) -> Result<(), RegistryError> {
         let policy = self.transport.retry_policy().clone();
         let mut attempt = 0;
         loop {
@@ -289,9 +369,20 @@ impl Client {
         }
     }
 
-    fn upload_session(&self, repository: &str, digest: &str, bytes: &[u8]) -> Result<(), RegistryError> {
+    fn upload_session(
+        &self,
+        repository: &str,
+        digest: &str,
+        bytes: &[u8],
+    ) -> Result<(), RegistryError> {
         let scope = self.scope(repository, true);
-        let start = Request::new(Method::Post, format!("/v2/{repository}/blobs/uploads/"), scope.clone()).body(&[]).no_retry();
+        let start = Request::new(
+            Method::Post,
+            format!("/v2/{repository}/blobs/uploads/"),
+            scope.clone(),
+        )
+        .body(&[])
+        .no_retry();
         let reply = self.transport.send(&start)?;
         if reply.status == 201 {
             return Ok(()); // completed (e.g. a registry that mounted or accepted it at once)
@@ -316,7 +407,9 @@ impl Client {
                 location = self.location(&reply)?;
                 offset = end + 1;
             }
-            let req = Request::new(Method::Put, with_digest(&location, digest), scope).body(&[]).no_retry();
+            let req = Request::new(Method::Put, with_digest(&location, digest), scope)
+                .body(&[])
+                .no_retry();
             return self.expect_created(&req);
         }
         let req = Request::new(Method::Put, with_digest(&location, digest), scope)
@@ -335,10 +428,12 @@ impl Client {
     }
 
     fn location(&self, reply: &Reply) -> Result<String, RegistryError> {
-        let location = reply.header("location").ok_or_else(|| RegistryError::Protocol {
-            host: self.transport.host.clone(),
-            detail: format!("upload answer {} has no Location header", reply.status),
-        })?;
+        let location = reply
+            .header("location")
+            .ok_or_else(|| RegistryError::Protocol {
+                host: self.transport.host.clone(),
+                detail: format!("upload answer {} has no Location header", reply.status),
+            })?;
         Ok(resolve_location(&reply.url, location))
     }
 
@@ -351,9 +446,13 @@ impl Client {
         bytes: &[u8],
     ) -> Result<String, RegistryError> {
         let digest = sha256_digest(bytes);
-        let req = Request::new(Method::Put, format!("/v2/{repository}/manifests/{reference}"), self.scope(repository, true))
-            .header("content-type", media_type)
-            .body(bytes);
+        let req = Request::new(
+            Method::Put,
+            format!("/v2/{repository}/manifests/{reference}"),
+            self.scope(repository, true),
+        )
+        .header("content-type", media_type)
+        .body(bytes);
         let reply = self.transport.send(&req)?;
         if reply.status != 201 && reply.status != 200 {
             return Err(self.transport.status_error(&reply, &req));
@@ -371,7 +470,12 @@ impl Client {
 
     /// Pushes a chart: blobs first (skipping those present), then the manifest by tag — so the tag
     /// changes only when everything else succeeded.
-    pub fn push(&self, repository: &str, tag: &str, artifact: &ChartArtifact) -> Result<Pushed, RegistryError> {
+    pub fn push(
+        &self,
+        repository: &str,
+        tag: &str,
+        artifact: &ChartArtifact,
+    ) -> Result<Pushed, RegistryError> {
         self.intend_push(repository);
         for (descriptor, bytes) in artifact.blobs() {
             if !self.blob_exists(repository, &descriptor.digest)? {
@@ -379,8 +483,12 @@ impl Client {
             }
         }
         let manifest = artifact.manifest();
-        let digest = self.put_manifest(repository, tag, OCI_MANIFEST_MEDIA_TYPE, &manifest.bytes)?;
-        Ok(Pushed { digest, size: manifest.bytes.len() as u64 })
+        let digest =
+            self.put_manifest(repository, tag, OCI_MANIFEST_MEDIA_TYPE, &manifest.bytes)?;
+        Ok(Pushed {
+            digest,
+            size: manifest.bytes.len() as u64,
+        })
     }
 }
 

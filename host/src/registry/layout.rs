@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::manifest::{ANNOTATION_REF_NAME, ChartArtifact, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, inspect_manifest};
+use super::manifest::{
+    ANNOTATION_REF_NAME, ChartArtifact, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE,
+    inspect_manifest,
+};
 
 /// Content of the `oci-layout` marker file.
 pub const LAYOUT_MARKER: &str = r#"{"imageLayoutVersion":"1.0.0"}"#;
@@ -22,7 +25,10 @@ pub struct LayoutError {
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> LayoutError {
-    LayoutError { path: path.to_path_buf(), detail: e.to_string() }
+    LayoutError {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
 }
 
 /// An OCI layout directory.
@@ -39,7 +45,9 @@ pub struct Existing {
 
 impl Layout {
     pub fn new(root: &Path) -> Self {
-        Self { root: root.to_path_buf() }
+        Self {
+            root: root.to_path_buf(),
+        }
     }
 
     fn blob_path(&self, digest: &str) -> Result<PathBuf, LayoutError> {
@@ -47,7 +55,10 @@ impl Layout {
             Some(hex) if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 Ok(self.root.join("blobs/sha256").join(hex))
             }
-            _ => Err(LayoutError { path: self.root.clone(), detail: format!("unsupported digest {digest}") }),
+            _ => Err(LayoutError {
+                path: self.root.clone(),
+                detail: format!("unsupported digest {digest}"),
+            }),
         }
     }
 
@@ -56,7 +67,10 @@ impl Layout {
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
-                .map_err(|e| LayoutError { path, detail: format!("index.json is not valid JSON: {e}") }),
+                .map_err(|e| LayoutError {
+                    path,
+                    detail: format!("index.json is not valid JSON: {e}"),
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_err(&path, e)),
         }
@@ -64,22 +78,41 @@ impl Layout {
 
     /// What `tag` points at, if anything.
     pub fn resolve(&self, tag: &str) -> Result<Option<Existing>, LayoutError> {
-        let Some(index) = self.read_index()? else { return Ok(None) };
-        let Some(entry) = manifests(&index).iter().find(|m| ref_name(m) == Some(tag)) else { return Ok(None) };
-        let digest = entry.get("digest").and_then(Value::as_str).unwrap_or_default().to_string();
-        let media_type = entry.get("mediaType").and_then(Value::as_str).unwrap_or(OCI_MANIFEST_MEDIA_TYPE).to_string();
+        let Some(index) = self.read_index()? else {
+            return Ok(None);
+        };
+        let Some(entry) = manifests(&index).iter().find(|m| ref_name(m) == Some(tag)) else {
+            return Ok(None);
+        };
+        let digest = entry
+            .get("digest")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let media_type = entry
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .unwrap_or(OCI_MANIFEST_MEDIA_TYPE)
+            .to_string();
         let path = self.blob_path(&digest)?;
         let config_media_type = match std::fs::read(&path) {
-            Ok(bytes) => inspect_manifest(&bytes, Some(&media_type)).and_then(|i| i.config_media_type),
+            Ok(bytes) => {
+                inspect_manifest(&bytes, Some(&media_type)).and_then(|i| i.config_media_type)
+            }
             Err(_) => None,
         };
-        Ok(Some(Existing { digest, config_media_type, media_type }))
+        Ok(Some(Existing {
+            digest,
+            config_media_type,
+            media_type,
+        }))
     }
 
     /// Writes the artifact's blobs and manifest, then points `tag` at it in `index.json`
     /// (replacing any entry with that tag).
     pub fn write(&self, artifact: &ChartArtifact, tag: &str) -> Result<(String, u64), LayoutError> {
-        std::fs::create_dir_all(self.root.join("blobs/sha256")).map_err(|e| io_err(&self.root, e))?;
+        std::fs::create_dir_all(self.root.join("blobs/sha256"))
+            .map_err(|e| io_err(&self.root, e))?;
         let marker = self.root.join("oci-layout");
         if !marker.exists() {
             write_atomic(&marker, LAYOUT_MARKER.as_bytes())?;
@@ -89,11 +122,17 @@ impl Layout {
         }
         let manifest = artifact.manifest();
         self.write_blob(&manifest.digest, &manifest.bytes)?;
-        let mut index = self.read_index()?.unwrap_or_else(|| json!({"schemaVersion": 2, "manifests": []}));
+        let mut index = self
+            .read_index()?
+            .unwrap_or_else(|| json!({"schemaVersion": 2, "manifests": []}));
         let Some(obj) = index.as_object_mut() else {
-            return Err(LayoutError { path: self.root.join("index.json"), detail: "index.json is not an object".into() });
+            return Err(LayoutError {
+                path: self.root.join("index.json"),
+                detail: "index.json is not an object".into(),
+            });
         };
-        obj.entry("mediaType").or_insert_with(|| Value::String(OCI_INDEX_MEDIA_TYPE.into()));
+        obj.entry("mediaType")
+            .or_insert_with(|| Value::String(OCI_INDEX_MEDIA_TYPE.into()));
         let mut entries: Vec<Value> = manifests(&Value::Object(obj.clone()))
             .iter()
             .filter(|m| ref_name(m) != Some(tag))
@@ -108,7 +147,10 @@ impl Layout {
             "annotations": annotations,
         }));
         obj.insert("manifests".into(), Value::Array(entries));
-        let bytes = serde_json::to_vec(&index).map_err(|e| LayoutError { path: self.root.clone(), detail: e.to_string() })?;
+        let bytes = serde_json::to_vec(&index).map_err(|e| LayoutError {
+            path: self.root.clone(),
+            detail: e.to_string(),
+        })?;
         write_atomic(&self.root.join("index.json"), &bytes)?;
         Ok((manifest.digest, manifest.bytes.len() as u64))
     }
@@ -123,7 +165,10 @@ impl Layout {
 }
 
 fn manifests(index: &Value) -> &[Value] {
-    index.get("manifests").and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    index
+        .get("manifests")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn ref_name(entry: &Value) -> Option<&str> {

@@ -18,7 +18,8 @@ pub const OCI_IMAGE_CONFIG_MEDIA_TYPE: &str = "application/vnd.oci.image.config.
 /// Docker image manifest v2 schema 2 (distribution `docs/spec/manifest-v2-2.md`).
 pub const DOCKER_MANIFEST_MEDIA_TYPE: &str = "application/vnd.docker.distribution.manifest.v2+json";
 /// Docker manifest list (distribution `docs/spec/manifest-v2-2.md`).
-pub const DOCKER_MANIFEST_LIST_MEDIA_TYPE: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+pub const DOCKER_MANIFEST_LIST_MEDIA_TYPE: &str =
+    "application/vnd.docker.distribution.manifest.list.v2+json";
 /// Annotation naming a manifest's tag in an OCI layout's `index.json` (OCI image-spec `annotations.md`).
 pub const ANNOTATION_REF_NAME: &str = "org.opencontainers.image.ref.name";
 
@@ -49,7 +50,11 @@ pub struct Descriptor {
 
 impl Descriptor {
     pub fn of(media_type: &str, bytes: &[u8]) -> Self {
-        Self { media_type: media_type.into(), digest: sha256_digest(bytes), size: bytes.len() as u64 }
+        Self {
+            media_type: media_type.into(),
+            digest: sha256_digest(bytes),
+            size: bytes.len() as u64,
+        }
     }
 
     fn write_json(&self, out: &mut String) {
@@ -88,7 +93,10 @@ impl ChartArtifact {
 
     /// The blobs to upload, config first: (descriptor, bytes).
     pub fn blobs(&self) -> [(Descriptor, &[u8]); 2] {
-        [(self.config_descriptor(), self.config_json.as_bytes()), (self.layer_descriptor(), &self.archive)]
+        [
+            (self.config_descriptor(), self.config_json.as_bytes()),
+            (self.layer_descriptor(), &self.archive),
+        ]
     }
 
     /// Helm's manifest: Go `json.Marshal` of `{schemaVersion, config, layers, annotations}` — compact,
@@ -118,7 +126,10 @@ impl ChartArtifact {
         }
         out.push('}');
         let bytes = out.into_bytes();
-        Manifest { digest: sha256_digest(&bytes), bytes }
+        Manifest {
+            digest: sha256_digest(&bytes),
+            bytes,
+        }
     }
 }
 
@@ -135,7 +146,9 @@ pub fn go_json_string(text: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -172,14 +185,24 @@ pub fn inspect_manifest(bytes: &[u8], content_type: Option<&str>) -> Option<Mani
         .map(str::to_string)
         .or_else(|| content_type.map(|c| c.split(';').next().unwrap_or(c).trim().to_string()))
         .unwrap_or_else(|| {
-            if value.get("manifests").is_some() { OCI_INDEX_MEDIA_TYPE } else { OCI_MANIFEST_MEDIA_TYPE }.to_string()
+            if value.get("manifests").is_some() {
+                OCI_INDEX_MEDIA_TYPE
+            } else {
+                OCI_MANIFEST_MEDIA_TYPE
+            }
+            .to_string()
         });
     let layers = value
         .get("layers")
         .and_then(|l| l.as_array())
         .map(|l| l.iter().filter_map(descriptor).collect())
         .unwrap_or_default();
-    Some(ManifestInfo { media_type, config_media_type: config.as_ref().map(|c| c.media_type.clone()), layers, config })
+    Some(ManifestInfo {
+        media_type,
+        config_media_type: config.as_ref().map(|c| c.media_type.clone()),
+        layers,
+        config,
+    })
 }
 
 #[cfg(test)]
@@ -193,8 +216,14 @@ mod tests {
             config_json: r#"{"name":"mychart","version":"0.1.0","apiVersion":"v2"}"#.into(),
             annotations: vec![
                 ("org.opencontainers.image.version".into(), "0.1.0".into()),
-                ("org.opencontainers.image.description".into(), "A <b> & c".into()),
-                ("org.opencontainers.image.created".into(), "2026-11-29T09:25:57Z".into()),
+                (
+                    "org.opencontainers.image.description".into(),
+                    "A <b> & c".into(),
+                ),
+                (
+                    "org.opencontainers.image.created".into(),
+                    "2026-11-29T09:25:57Z".into(),
+                ),
             ],
         };
         let m = artifact.manifest();
@@ -207,14 +236,22 @@ mod tests {
         );
         assert_eq!(text, expected);
         assert_eq!(m.digest, sha256_digest(&m.bytes));
-        let info = inspect_manifest(&m.bytes, Some("application/vnd.oci.image.manifest.v1+json")).expect("json");
-        assert_eq!(info.config_media_type.as_deref(), Some(HELM_CONFIG_MEDIA_TYPE));
+        let info = inspect_manifest(&m.bytes, Some("application/vnd.oci.image.manifest.v1+json"))
+            .expect("json");
+        assert_eq!(
+            info.config_media_type.as_deref(),
+            Some(HELM_CONFIG_MEDIA_TYPE)
+        );
         assert_eq!(info.media_type, OCI_MANIFEST_MEDIA_TYPE);
     }
 
     #[test]
     fn no_annotations_field_when_empty() {
-        let artifact = ChartArtifact { archive: vec![1], config_json: "{}".into(), annotations: vec![] };
+        let artifact = ChartArtifact {
+            archive: vec![1],
+            config_json: "{}".into(),
+            annotations: vec![],
+        };
         let text = String::from_utf8(artifact.manifest().bytes).expect("utf8");
         assert!(!text.contains("annotations"), "{text}");
         assert!(text.ends_with("]}"), "{text}");
@@ -222,6 +259,9 @@ mod tests {
 
     #[test]
     fn known_digest() {
-        assert_eq!(sha256_digest(b""), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            sha256_digest(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

@@ -10,13 +10,16 @@ pub mod reference;
 mod retry;
 mod transport;
 
-pub use client::{CHUNK_SIZE, Client, ClientOptions, FetchedManifest, MAX_BLOB_SIZE, Pushed, Resolved};
+pub use client::{
+    CHUNK_SIZE, Client, ClientOptions, FetchedManifest, MAX_BLOB_SIZE, Pushed, Resolved,
+};
 pub use error::{EXIT_CONFLICT, EXIT_FAILURE, PublishError, RegistryError};
 pub use layout::LAYOUT_MARKER;
 pub use manifest::{
-    ANNOTATION_REF_NAME, ChartArtifact, DOCKER_MANIFEST_LIST_MEDIA_TYPE, DOCKER_MANIFEST_MEDIA_TYPE, Descriptor,
-    HELM_CHART_LAYER_MEDIA_TYPE, HELM_CONFIG_MEDIA_TYPE, HELM_PROVENANCE_MEDIA_TYPE, MANIFEST_ACCEPT, Manifest,
-    ManifestInfo, OCI_IMAGE_CONFIG_MEDIA_TYPE, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, go_json_string,
+    ANNOTATION_REF_NAME, ChartArtifact, DOCKER_MANIFEST_LIST_MEDIA_TYPE,
+    DOCKER_MANIFEST_MEDIA_TYPE, Descriptor, HELM_CHART_LAYER_MEDIA_TYPE, HELM_CONFIG_MEDIA_TYPE,
+    HELM_PROVENANCE_MEDIA_TYPE, MANIFEST_ACCEPT, Manifest, ManifestInfo,
+    OCI_IMAGE_CONFIG_MEDIA_TYPE, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE, go_json_string,
     inspect_manifest, sha256_digest,
 };
 pub use reference::{Target, parse_target, tag_for_version};
@@ -49,9 +52,19 @@ pub fn publish(
 ) -> Result<Published, PublishError> {
     reference::validate_tag(tag)?;
     match target {
-        Target::Oci { registry, repository } => {
+        Target::Oci {
+            registry,
+            repository,
+        } => {
             let client = Client::new(registry, options.clone())?;
-            publish_to_registry(&client, &target.reference(tag), repository, artifact, tag, force)
+            publish_to_registry(
+                &client,
+                &target.reference(tag),
+                repository,
+                artifact,
+                tag,
+                force,
+            )
         }
         Target::Layout(dir) => publish_to_layout(dir, &target.reference(tag), artifact, tag, force),
     }
@@ -82,13 +95,26 @@ fn publish_to_registry(
         Some(_) => match client.resolve_tag(repository, tag)? {
             None => None, // deleted meanwhile
             Some(resolved) => {
-                check_clash(reference, &resolved.digest, &resolved.media_type, resolved.config_media_type.as_deref(), &new.digest, force)?;
+                check_clash(
+                    reference,
+                    &resolved.digest,
+                    &resolved.media_type,
+                    resolved.config_media_type.as_deref(),
+                    &new.digest,
+                    force,
+                )?;
                 Some(resolved.digest)
             }
         },
     };
     let pushed = client.push(repository, tag, artifact)?;
-    Ok(Published { reference: reference.into(), digest: pushed.digest, size: pushed.size, already_published: false, replaced })
+    Ok(Published {
+        reference: reference.into(),
+        digest: pushed.digest,
+        size: pushed.size,
+        already_published: false,
+        replaced,
+    })
 }
 
 fn publish_to_layout(
@@ -98,7 +124,10 @@ fn publish_to_layout(
     tag: &str,
     force: bool,
 ) -> Result<Published, PublishError> {
-    let layout_err = |e: layout::LayoutError| PublishError::Layout { path: e.path, detail: e.detail };
+    let layout_err = |e: layout::LayoutError| PublishError::Layout {
+        path: e.path,
+        detail: e.detail,
+    };
     let layout = layout::Layout::new(dir);
     let new = artifact.manifest();
     let replaced = match layout.resolve(tag).map_err(layout_err)? {
@@ -114,12 +143,25 @@ fn publish_to_layout(
             });
         }
         Some(existing) => {
-            check_clash(reference, &existing.digest, &existing.media_type, existing.config_media_type.as_deref(), &new.digest, force)?;
+            check_clash(
+                reference,
+                &existing.digest,
+                &existing.media_type,
+                existing.config_media_type.as_deref(),
+                &new.digest,
+                force,
+            )?;
             Some(existing.digest)
         }
     };
     let (digest, size) = layout.write(artifact, tag).map_err(layout_err)?;
-    Ok(Published { reference: reference.into(), digest, size, already_published: false, replaced })
+    Ok(Published {
+        reference: reference.into(),
+        digest,
+        size,
+        already_published: false,
+        replaced,
+    })
 }
 
 /// Refuses to replace a non-chart always, and a different chart unless `force`.
@@ -133,16 +175,25 @@ fn check_clash(
 ) -> Result<(), PublishError> {
     if config_media_type != Some(HELM_CONFIG_MEDIA_TYPE) {
         let what = match config_media_type {
-            Some(OCI_IMAGE_CONFIG_MEDIA_TYPE) | Some("application/vnd.docker.container.image.v1+json") => {
+            Some(OCI_IMAGE_CONFIG_MEDIA_TYPE)
+            | Some("application/vnd.docker.container.image.v1+json") => {
                 "a container image".to_string()
             }
             Some(other) => format!("an artifact with config media type {other}"),
             None => format!("a {media_type}"),
         };
-        return Err(PublishError::NotAChart { reference: reference.into(), what, existing: existing.into() });
+        return Err(PublishError::NotAChart {
+            reference: reference.into(),
+            what,
+            existing: existing.into(),
+        });
     }
     if !force {
-        return Err(PublishError::Conflict { reference: reference.into(), existing: existing.into(), new: new.into() });
+        return Err(PublishError::Conflict {
+            reference: reference.into(),
+            existing: existing.into(),
+            new: new.into(),
+        });
     }
     Ok(())
 }

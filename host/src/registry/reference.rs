@@ -18,7 +18,10 @@ pub const OCI_PREFIX: &str = "oci://";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A repository in a registry. `registry` is `host[:port]` as the user wrote it.
-    Oci { registry: String, repository: String },
+    Oci {
+        registry: String,
+        repository: String,
+    },
     /// An OCI image layout directory (what `oras` and `skopeo` read as `oci:<dir>`).
     Layout(PathBuf),
 }
@@ -27,7 +30,10 @@ impl Target {
     /// `host/repository:tag` or `oci-layout:<dir>:tag`, for messages.
     pub fn reference(&self, tag: &str) -> String {
         match self {
-            Target::Oci { registry, repository } => format!("{registry}/{repository}:{tag}"),
+            Target::Oci {
+                registry,
+                repository,
+            } => format!("{registry}/{repository}:{tag}"),
             Target::Layout(dir) => format!("{LAYOUT_PREFIX}{}:{tag}", dir.display()),
         }
     }
@@ -63,38 +69,57 @@ pub enum ReferenceError {
     EmptyLayoutPath { target: String },
     #[error("{message}")]
     DockerHubPath { repository: String, message: String },
-    #[error("invalid tag \"{tag}\": tags are 1-128 characters of letters, digits, _ . - and cannot start with . or -")]
+    #[error(
+        "invalid tag \"{tag}\": tags are 1-128 characters of letters, digits, _ . - and cannot start with . or -"
+    )]
     InvalidTag { tag: String },
 }
 
 /// Parses a push target. With `append_chart_name` = `Some(name)`, helm's convention applies and the
 /// repository is the target path + `/<name>`; with `None` the path is the exact repository.
-pub fn parse_target(target: &str, append_chart_name: Option<&str>) -> Result<Target, ReferenceError> {
+pub fn parse_target(
+    target: &str,
+    append_chart_name: Option<&str>,
+) -> Result<Target, ReferenceError> {
     if let Some(dir) = target.strip_prefix(LAYOUT_PREFIX) {
         if dir.is_empty() {
-            return Err(ReferenceError::EmptyLayoutPath { target: target.into() });
+            return Err(ReferenceError::EmptyLayoutPath {
+                target: target.into(),
+            });
         }
         return Ok(Target::Layout(PathBuf::from(dir)));
     }
     let rest = strip_scheme(target)?;
-    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let segments: Vec<&str> = rest
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
     let Some((&registry, path)) = segments.split_first() else {
-        return Err(ReferenceError::InvalidUrl { target: target.into() });
+        return Err(ReferenceError::InvalidUrl {
+            target: target.into(),
+        });
     };
     if !valid_registry(registry) {
-        return Err(ReferenceError::InvalidRegistry { registry: registry.into() });
+        return Err(ReferenceError::InvalidRegistry {
+            registry: registry.into(),
+        });
     }
     if let Some(last) = path.last()
         && let Some(i) = last.find([':', '@'])
     {
-        return Err(ReferenceError::TagInTarget { target: target.into(), found: last[i..].into() });
+        return Err(ReferenceError::TagInTarget {
+            target: target.into(),
+            found: last[i..].into(),
+        });
     }
     let mut path: Vec<&str> = path.to_vec();
     if let Some(name) = append_chart_name {
         path.push(name);
     }
     if path.is_empty() {
-        return Err(ReferenceError::NoRepository { target: format!("{OCI_PREFIX}{registry}") });
+        return Err(ReferenceError::NoRepository {
+            target: format!("{OCI_PREFIX}{registry}"),
+        });
     }
     let repository = path.join("/");
     if !valid_repository(&repository) {
@@ -103,7 +128,10 @@ pub fn parse_target(target: &str, append_chart_name: Option<&str>) -> Result<Tar
     if is_docker_hub(registry) && path.len() != 2 {
         return Err(docker_hub_error(registry, &repository, append_chart_name));
     }
-    Ok(Target::Oci { registry: registry.into(), repository })
+    Ok(Target::Oci {
+        registry: registry.into(),
+        repository,
+    })
 }
 
 /// Returns the text after `oci://`, or helm's error for a missing or other scheme.
@@ -114,14 +142,25 @@ fn strip_scheme(target: &str) -> Result<&str, ReferenceError> {
     // Go's url.Parse: a scheme is a letter followed by letters, digits, + - . before the first ':'.
     let first = target.split('/').next().unwrap_or("");
     match first.split_once(':') {
-        None => Err(ReferenceError::SchemeMissing { target: target.into() }),
+        None => Err(ReferenceError::SchemeMissing {
+            target: target.into(),
+        }),
         Some((scheme, _)) => {
-            let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            let valid = scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
             if valid {
-                Err(ReferenceError::SchemeNotSupported { scheme: scheme.to_ascii_lowercase() })
+                Err(ReferenceError::SchemeNotSupported {
+                    scheme: scheme.to_ascii_lowercase(),
+                })
             } else {
-                Err(ReferenceError::InvalidUrl { target: target.into() })
+                Err(ReferenceError::InvalidUrl {
+                    target: target.into(),
+                })
             }
         }
     }
@@ -134,7 +173,11 @@ pub fn is_docker_hub(host: &str) -> bool {
 
 /// The host to connect to for `registry`: Docker Hub aliases go to `registry-1.docker.io`.
 pub fn connect_host(registry: &str) -> &str {
-    if is_docker_hub(registry) { DOCKER_HUB_REGISTRY } else { registry }
+    if is_docker_hub(registry) {
+        DOCKER_HUB_REGISTRY
+    } else {
+        registry
+    }
 }
 
 fn docker_hub_error(registry: &str, repository: &str, append: Option<&str>) -> ReferenceError {
@@ -161,13 +204,18 @@ fn docker_hub_error(registry: &str, repository: &str, append: Option<&str>) -> R
              (the exact repository), or oci://{registry}/{namespace} with --append-chart-name."
         ));
     }
-    ReferenceError::DockerHubPath { repository: repository.into(), message }
+    ReferenceError::DockerHubPath {
+        repository: repository.into(),
+        message,
+    }
 }
 
 /// `host[:port]`: DNS labels, an IPv4 address or a bracketed IPv6 address, optional numeric port.
 fn valid_registry(registry: &str) -> bool {
     let (host, port) = if let Some(rest) = registry.strip_prefix('[') {
-        let Some((v6, tail)) = rest.split_once(']') else { return false };
+        let Some((v6, tail)) = rest.split_once(']') else {
+            return false;
+        };
         if v6.parse::<std::net::Ipv6Addr>().is_err() {
             return false;
         }
@@ -193,7 +241,9 @@ fn valid_registry(registry: &str) -> bool {
             !h.is_empty()
                 && h.split('.').all(|label| {
                     !label.is_empty()
-                        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                         && !label.starts_with('-')
                         && !label.ends_with('-')
                 })
@@ -256,7 +306,11 @@ pub fn validate_tag(tag: &str) -> Result<(), ReferenceError> {
     let ok = tag.len() <= 128
         && tag.chars().next().is_some_and(word)
         && tag.chars().all(|c| word(c) || c == '.' || c == '-');
-    if ok { Ok(()) } else { Err(ReferenceError::InvalidTag { tag: tag.into() }) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ReferenceError::InvalidTag { tag: tag.into() })
+    }
 }
 
 #[cfg(test)]
@@ -264,16 +318,25 @@ mod tests {
     use super::*;
 
     fn oci(registry: &str, repository: &str) -> Target {
-        Target::Oci { registry: registry.into(), repository: repository.into() }
+        Target::Oci {
+            registry: registry.into(),
+            repository: repository.into(),
+        }
     }
 
     #[test]
     fn exact_repository_and_append_convention() {
         assert_eq!(
-            parse_target("oci://registry-1.docker.io/savantly/nexus-command-helm", None),
+            parse_target(
+                "oci://registry-1.docker.io/savantly/nexus-command-helm",
+                None
+            ),
             Ok(oci("registry-1.docker.io", "savantly/nexus-command-helm"))
         );
-        assert_eq!(parse_target("oci://127.0.0.1:5055/charts/sub/", None), Ok(oci("127.0.0.1:5055", "charts/sub")));
+        assert_eq!(
+            parse_target("oci://127.0.0.1:5055/charts/sub/", None),
+            Ok(oci("127.0.0.1:5055", "charts/sub"))
+        );
         assert_eq!(
             parse_target("oci://127.0.0.1:5055//charts/sub", Some("mychart")),
             Ok(oci("127.0.0.1:5055", "charts/sub/mychart"))
@@ -282,17 +345,32 @@ mod tests {
             parse_target("oci://docker.io/savantly", Some("nexus")),
             Ok(oci("docker.io", "savantly/nexus"))
         );
-        assert_eq!(parse_target("oci-layout:out/oci", None), Ok(Target::Layout("out/oci".into())));
+        assert_eq!(
+            parse_target("oci-layout:out/oci", None),
+            Ok(Target::Layout("out/oci".into()))
+        );
     }
 
     #[test]
     fn helm_error_texts() {
         let e = |t: &str| parse_target(t, None).expect_err(t).to_string();
-        assert_eq!(e("127.0.0.1:5055/x"), "invalid chart URL format: 127.0.0.1:5055/x");
-        assert_eq!(e("example.com/x"), "scheme prefix missing from remote (e.g. \"oci://\")");
+        assert_eq!(
+            e("127.0.0.1:5055/x"),
+            "invalid chart URL format: 127.0.0.1:5055/x"
+        );
+        assert_eq!(
+            e("example.com/x"),
+            "scheme prefix missing from remote (e.g. \"oci://\")"
+        );
         assert_eq!(e("https://example.com/x"), "scheme \"https\" not supported");
-        assert!(e("oci://h/x/MyChart").starts_with("invalid reference: invalid repository \"x/MyChart\""));
-        assert_eq!(e("oci://bad_host/x"), "invalid reference: invalid registry \"bad_host\"");
+        assert!(
+            e("oci://h/x/MyChart")
+                .starts_with("invalid reference: invalid repository \"x/MyChart\"")
+        );
+        assert_eq!(
+            e("oci://bad_host/x"),
+            "invalid reference: invalid registry \"bad_host\""
+        );
         assert!(e("oci://h/x:1.0").contains("contains a tag or digest (\":1.0\")"));
         assert!(e("oci://h/x@sha256:abc").contains("tag or digest"));
         assert!(e("oci://h").contains("names only a registry"));
@@ -300,12 +378,17 @@ mod tests {
 
     #[test]
     fn docker_hub_two_segment_rule() {
-        let e = parse_target("oci://registry-1.docker.io/savantly/charts/nexus", None).expect_err("3 levels");
+        let e = parse_target("oci://registry-1.docker.io/savantly/charts/nexus", None)
+            .expect_err("3 levels");
         let text = e.to_string();
         assert!(text.contains("exactly two segments"), "{text}");
-        assert!(text.contains("savantly/charts/nexus/<chart name>"), "{text}");
+        assert!(
+            text.contains("savantly/charts/nexus/<chart name>"),
+            "{text}"
+        );
         assert!(text.contains("401"), "{text}");
-        let e = parse_target("oci://index.docker.io/savantly/charts", Some("nexus")).expect_err("helm layout 3 levels");
+        let e = parse_target("oci://index.docker.io/savantly/charts", Some("nexus"))
+            .expect_err("helm layout 3 levels");
         assert!(e.to_string().contains("\"savantly/charts/nexus\""), "{e}");
         let e = parse_target("oci://docker.io/savantly", None).expect_err("namespace only");
         assert!(e.to_string().contains("--append-chart-name"), "{e}");

@@ -68,7 +68,15 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     pub fn new(method: Method, url: impl Into<String>, scope: Option<String>) -> Self {
-        Self { method, url: url.into(), headers: Vec::new(), body: None, scope, retry: true, body_limit: MAX_SMALL_BODY }
+        Self {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+            scope,
+            retry: true,
+            body_limit: MAX_SMALL_BODY,
+        }
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -111,7 +119,10 @@ impl Reply {
 enum Scheme {
     Unknown,
     Basic,
-    Bearer { realm: String, service: Option<String> },
+    Bearer {
+        realm: String,
+        service: Option<String>,
+    },
 }
 
 struct CachedToken {
@@ -162,7 +173,10 @@ impl Transport {
             host: host.to_string(),
             credentials,
             retry,
-            auth: Mutex::new(AuthState { scheme: Scheme::Unknown, tokens: HashMap::new() }),
+            auth: Mutex::new(AuthState {
+                scheme: Scheme::Unknown,
+                tokens: HashMap::new(),
+            }),
         })
     }
 
@@ -203,7 +217,9 @@ impl Transport {
                     host: self.host.clone(),
                     retry_after: reply.header("retry-after").and_then(parse_retry_after),
                 },
-                Ok(reply) if reply.status == 408 || (reply.status >= 500 && reply.status != 501) => {
+                Ok(reply)
+                    if reply.status == 408 || (reply.status >= 500 && reply.status != 501) =>
+                {
                     self.status_error(&reply, req)
                 }
                 Ok(reply) => return Ok(reply),
@@ -226,10 +242,16 @@ impl Transport {
         let repository = repository_of(&req.url);
         let has = |c: &str| codes.iter().any(|x| x == c);
         match reply.status {
-            400 if has("NAME_INVALID") => {
-                RegistryError::InvalidRepositoryName { host: self.host.clone(), repository, detail }
-            }
-            403 => RegistryError::Denied { host: self.host.clone(), repository, detail },
+            400 if has("NAME_INVALID") => RegistryError::InvalidRepositoryName {
+                host: self.host.clone(),
+                repository,
+                detail,
+            },
+            403 => RegistryError::Denied {
+                host: self.host.clone(),
+                repository,
+                detail,
+            },
             429 => RegistryError::RateLimited {
                 host: self.host.clone(),
                 retry_after: reply.header("retry-after").and_then(parse_retry_after),
@@ -257,7 +279,11 @@ impl Transport {
 
     /// The `Authorization` header for a request needing `scope`, fetching a token if the registry
     /// is known to want one.
-    fn authorization(&self, scope: Option<&str>, url: &str) -> Result<Option<Secret>, RegistryError> {
+    fn authorization(
+        &self,
+        scope: Option<&str>,
+        url: &str,
+    ) -> Result<Option<Secret>, RegistryError> {
         if !url.starts_with(&self.base) {
             return Ok(None); // a redirect to blob storage: never send our credentials there
         }
@@ -265,7 +291,12 @@ impl Transport {
             let state = self.auth.lock().unwrap_or_else(|p| p.into_inner());
             match &state.scheme {
                 Scheme::Unknown => return Ok(None),
-                Scheme::Basic => return Ok(self.credentials.as_ref().map(|c| Secret::new(c.basic_authorization()))),
+                Scheme::Basic => {
+                    return Ok(self
+                        .credentials
+                        .as_ref()
+                        .map(|c| Secret::new(c.basic_authorization())));
+                }
                 Scheme::Bearer { realm, service } => (realm.clone(), service.clone()),
             }
         };
@@ -291,12 +322,17 @@ impl Transport {
             let mut state = self.auth.lock().unwrap_or_else(|p| p.into_inner());
             if fresh {
                 state.tokens.remove(&key);
-            } else if let Some(t) = state.tokens.get(&key).filter(|t| t.valid_until > Instant::now()) {
+            } else if let Some(t) = state
+                .tokens
+                .get(&key)
+                .filter(|t| t.valid_until > Instant::now())
+            {
                 return Ok(t.token.clone());
             }
         }
         let url = auth::token_url(realm, service, scopes);
-        let mut req = Request::new(Method::Get, url.clone(), None).body_limit(auth::MAX_TOKEN_RESPONSE);
+        let mut req =
+            Request::new(Method::Get, url.clone(), None).body_limit(auth::MAX_TOKEN_RESPONSE);
         if let Some(c) = &self.credentials {
             req = req.header("authorization", c.basic_authorization());
         }
@@ -308,7 +344,11 @@ impl Transport {
                 Ok(r) => break r,
                 Err(e) => e,
             };
-            match self.retry.delay(attempt, failure.retry_after()).filter(|_| failure.is_transient()) {
+            match self
+                .retry
+                .delay(attempt, failure.retry_after())
+                .filter(|_| failure.is_transient())
+            {
                 Some(wait) => std::thread::sleep(wait),
                 None => return Err(failure),
             }
@@ -316,36 +356,69 @@ impl Transport {
         let realm_host = host_of(realm);
         if reply.status == 401 || reply.status == 403 {
             let (_, detail) = describe_error_body(&reply.body);
-            let detail = self.scrub(&format!("token service {realm_host} answered {}: {detail}", reply.status));
+            let detail = self.scrub(&format!(
+                "token service {realm_host} answered {}: {detail}",
+                reply.status
+            ));
             return Err(match &self.credentials {
-                Some(c) => RegistryError::BadCredentials { host: self.host.clone(), username: c.username.clone(), detail },
-                None => RegistryError::AuthenticationRequired { host: self.host.clone(), detail },
+                Some(c) => RegistryError::BadCredentials {
+                    host: self.host.clone(),
+                    username: c.username.clone(),
+                    detail,
+                },
+                None => RegistryError::AuthenticationRequired {
+                    host: self.host.clone(),
+                    detail,
+                },
             });
         }
         if reply.status != 200 {
             let (_, detail) = describe_error_body(&reply.body);
             return Err(RegistryError::Protocol {
                 host: self.host.clone(),
-                detail: self.scrub(&format!("token service {realm_host} answered HTTP {}: {detail}", reply.status)),
+                detail: self.scrub(&format!(
+                    "token service {realm_host} answered HTTP {}: {detail}",
+                    reply.status
+                )),
             });
         }
-        let token = auth::parse_token_response(&reply.body).ok_or_else(|| RegistryError::Protocol {
-            host: self.host.clone(),
-            detail: format!("token service {realm_host} returned no token"),
-        })?;
-        let valid_until = Instant::now() + token.lifetime.saturating_sub(TOKEN_EXPIRY_MARGIN).max(Duration::from_secs(1));
+        let token =
+            auth::parse_token_response(&reply.body).ok_or_else(|| RegistryError::Protocol {
+                host: self.host.clone(),
+                detail: format!("token service {realm_host} returned no token"),
+            })?;
+        let valid_until = Instant::now()
+            + token
+                .lifetime
+                .saturating_sub(TOKEN_EXPIRY_MARGIN)
+                .max(Duration::from_secs(1));
         let mut state = self.auth.lock().unwrap_or_else(|p| p.into_inner());
-        state.tokens.insert(key, CachedToken { token: token.token.clone(), valid_until });
+        state.tokens.insert(
+            key,
+            CachedToken {
+                token: token.token.clone(),
+                valid_until,
+            },
+        );
         Ok(token.token)
     }
 
     /// Reacts to a 401: learns the scheme and fetches a token with the challenge's scope merged in.
     /// A 401 for credentials already sent once more in this request is final.
-    fn answer_challenge(&self, reply: &Reply, req: &Request<'_>, sent_auth: bool, round: u32) -> Result<(), RegistryError> {
+    fn answer_challenge(
+        &self,
+        reply: &Reply,
+        req: &Request<'_>,
+        sent_auth: bool,
+        round: u32,
+    ) -> Result<(), RegistryError> {
         if sent_auth && round > 0 {
             return Err(self.unauthorized(reply, req));
         }
-        match reply.header("www-authenticate").and_then(auth::parse_challenge) {
+        match reply
+            .header("www-authenticate")
+            .and_then(auth::parse_challenge)
+        {
             Some(Challenge::Basic) => {
                 if self.credentials.is_none() || sent_auth {
                     return Err(self.unauthorized(reply, req));
@@ -353,7 +426,12 @@ impl Transport {
                 self.auth.lock().unwrap_or_else(|p| p.into_inner()).scheme = Scheme::Basic;
                 Ok(())
             }
-            Some(Challenge::Bearer { realm, service, scope, .. }) => {
+            Some(Challenge::Bearer {
+                realm,
+                service,
+                scope,
+                ..
+            }) => {
                 let mut wanted = Scopes::new();
                 if let Some(s) = &req.scope {
                     wanted.add(s);
@@ -362,8 +440,10 @@ impl Transport {
                 if let Some(s) = &scope {
                     wanted.add(s);
                 }
-                self.auth.lock().unwrap_or_else(|p| p.into_inner()).scheme =
-                    Scheme::Bearer { realm: realm.clone(), service: service.clone() };
+                self.auth.lock().unwrap_or_else(|p| p.into_inner()).scheme = Scheme::Bearer {
+                    realm: realm.clone(),
+                    service: service.clone(),
+                };
                 // A token we sent was refused (expired or revoked): get a new one.
                 self.token(&realm, service.as_deref(), &wanted, &cache_key, sent_auth)?;
                 Ok(())
@@ -379,21 +459,44 @@ impl Transport {
         } else {
             self.scrub(&describe_error_body(&reply.body).1)
         };
-        let challenge = reply.header("www-authenticate").and_then(auth::parse_challenge);
+        let challenge = reply
+            .header("www-authenticate")
+            .and_then(auth::parse_challenge);
         let insufficient = matches!(&challenge, Some(Challenge::Bearer { error: Some(e), .. }) if e == "insufficient_scope");
         let wants_push = req.scope.as_deref().is_some_and(|s| s.contains("push"));
         match &self.credentials {
-            None => RegistryError::AuthenticationRequired { host: self.host.clone(), detail },
-            Some(_) if insufficient || wants_push && matches!(challenge, Some(Challenge::Bearer { .. })) => {
-                RegistryError::InsufficientScope { host: self.host.clone(), repository: repository_of(&req.url), detail }
+            None => RegistryError::AuthenticationRequired {
+                host: self.host.clone(),
+                detail,
+            },
+            Some(_)
+                if insufficient
+                    || wants_push && matches!(challenge, Some(Challenge::Bearer { .. })) =>
+            {
+                RegistryError::InsufficientScope {
+                    host: self.host.clone(),
+                    repository: repository_of(&req.url),
+                    detail,
+                }
             }
-            Some(c) => RegistryError::BadCredentials { host: self.host.clone(), username: c.username.clone(), detail },
+            Some(c) => RegistryError::BadCredentials {
+                host: self.host.clone(),
+                username: c.username.clone(),
+                detail,
+            },
         }
     }
 
     /// One HTTP exchange, body read. Connection-level failures are classified here.
-    fn exchange(&self, req: &Request<'_>, url: &str, authorization: Option<&str>) -> Result<Reply, RegistryError> {
-        let mut builder = http::Request::builder().method(req.method.as_str()).uri(url);
+    fn exchange(
+        &self,
+        req: &Request<'_>,
+        url: &str,
+        authorization: Option<&str>,
+    ) -> Result<Reply, RegistryError> {
+        let mut builder = http::Request::builder()
+            .method(req.method.as_str())
+            .uri(url);
         for (name, value) in &req.headers {
             builder = builder.header(*name, value.as_str());
         }
@@ -406,34 +509,62 @@ impl Transport {
         };
         let response = match result {
             Ok(r) => r.map_err(|e| self.classify(e))?,
-            Err(e) => return Err(RegistryError::Protocol { host: self.host.clone(), detail: format!("bad request: {e}") }),
+            Err(e) => {
+                return Err(RegistryError::Protocol {
+                    host: self.host.clone(),
+                    detail: format!("bad request: {e}"),
+                });
+            }
         };
         let status = response.status().as_u16();
         let (parts, mut body) = response.into_parts();
         let body = if req.method == Method::Head {
             Vec::new()
         } else {
-            body.with_config().limit(req.body_limit).read_to_vec().map_err(|e| self.classify(e))?
+            body.with_config()
+                .limit(req.body_limit)
+                .read_to_vec()
+                .map_err(|e| self.classify(e))?
         };
-        Ok(Reply { status, headers: parts.headers, body, url: url.to_string() })
+        Ok(Reply {
+            status,
+            headers: parts.headers,
+            body,
+            url: url.to_string(),
+        })
     }
 
     fn classify(&self, e: ureq::Error) -> RegistryError {
         let host = self.host.clone();
         let detail = self.scrub(&e.to_string());
         match e {
-            ureq::Error::HostNotFound => RegistryError::Dns { host, detail: "host not found".into() },
+            ureq::Error::HostNotFound => RegistryError::Dns {
+                host,
+                detail: "host not found".into(),
+            },
             ureq::Error::Timeout(_) => RegistryError::Timeout { host, detail },
-            ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::Rustls(_) => RegistryError::Tls { host, detail },
+            ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::Rustls(_) => {
+                RegistryError::Tls { host, detail }
+            }
             ureq::Error::Io(io) if detail.contains("failed to lookup address") => {
-                RegistryError::Dns { host, detail: self.scrub(&io.to_string()) }
+                RegistryError::Dns {
+                    host,
+                    detail: self.scrub(&io.to_string()),
+                }
             }
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData && self.base.starts_with("https") => {
-                RegistryError::Tls { host, detail: self.scrub(&io.to_string()) }
+            ureq::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::InvalidData
+                    && self.base.starts_with("https") =>
+            {
+                RegistryError::Tls {
+                    host,
+                    detail: self.scrub(&io.to_string()),
+                }
             }
-            ureq::Error::BodyExceedsLimit(n) => {
-                RegistryError::Protocol { host, detail: format!("response body larger than {n} bytes") }
-            }
+            ureq::Error::BodyExceedsLimit(n) => RegistryError::Protocol {
+                host,
+                detail: format!("response body larger than {n} bytes"),
+            },
             _ => RegistryError::Connection { host, detail },
         }
     }
@@ -448,14 +579,19 @@ impl Transport {
             if !matches!(reply.status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(reply);
             }
-            let location = reply.header("location").ok_or_else(|| RegistryError::Protocol {
-                host: self.host.clone(),
-                detail: format!("redirect {} without Location", reply.status),
-            })?;
+            let location = reply
+                .header("location")
+                .ok_or_else(|| RegistryError::Protocol {
+                    host: self.host.clone(),
+                    detail: format!("redirect {} without Location", reply.status),
+                })?;
             let next = resolve_location(&reply.url, location);
             req = Request { url: next, ..req };
         }
-        Err(RegistryError::Protocol { host: self.host.clone(), detail: "too many redirects".into() })
+        Err(RegistryError::Protocol {
+            host: self.host.clone(),
+            detail: "too many redirects".into(),
+        })
     }
 }
 
@@ -470,7 +606,10 @@ fn tls_config(host: &str, tls: &TlsOptions<'_>) -> Result<ureq::tls::TlsConfig, 
     }
     let roots: Vec<Certificate<'static>> = match tls.ca_file {
         Some(path) => {
-            let err = |reason: String| RegistryError::CaFile { path: path.to_path_buf(), reason };
+            let err = |reason: String| RegistryError::CaFile {
+                path: path.to_path_buf(),
+                reason,
+            };
             let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
             let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
@@ -481,20 +620,33 @@ fn tls_config(host: &str, tls: &TlsOptions<'_>) -> Result<ureq::tls::TlsConfig, 
                 .collect::<Result<_, _>>()
                 .map_err(|e| err(e.to_string()))?;
             if certs.is_empty() {
-                return Err(err("failed to append certificates from pem block: no certificate found".into()));
+                return Err(err(
+                    "failed to append certificates from pem block: no certificate found".into(),
+                ));
             }
             certs
         }
         None => {
             let loaded = rustls_native_certs::load_native_certs();
             if loaded.certs.is_empty() {
-                let reason = loaded.errors.first().map_or("none in the system store".to_string(), |e| e.to_string());
-                return Err(RegistryError::NoSystemRoots { reason: format!("for {host}: {reason}") });
+                let reason = loaded
+                    .errors
+                    .first()
+                    .map_or("none in the system store".to_string(), |e| e.to_string());
+                return Err(RegistryError::NoSystemRoots {
+                    reason: format!("for {host}: {reason}"),
+                });
             }
-            loaded.certs.into_iter().map(|der| Certificate::from_der(der.as_ref()).to_owned()).collect()
+            loaded
+                .certs
+                .into_iter()
+                .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+                .collect()
         }
     };
-    Ok(builder.root_certs(RootCerts::Specific(Arc::new(roots))).build())
+    Ok(builder
+        .root_certs(RootCerts::Specific(Arc::new(roots)))
+        .build())
 }
 
 /// Resolves a `Location` against the URL that sent it.
@@ -536,7 +688,11 @@ fn path_of(url: &str) -> String {
 
 fn host_of(url: &str) -> String {
     let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
-    after_scheme.split('/').next().unwrap_or(after_scheme).to_string()
+    after_scheme
+        .split('/')
+        .next()
+        .unwrap_or(after_scheme)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -545,9 +701,24 @@ mod tests {
 
     #[test]
     fn locations() {
-        assert_eq!(resolve_location("http://h:1/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/x?y=1"), "http://h:1/v2/a/blobs/uploads/x?y=1");
-        assert_eq!(resolve_location("http://h:1/v2/a/b", "https://s3/x"), "https://s3/x");
-        assert_eq!(repository_of("http://h/v2/ns/name/blobs/uploads/"), "ns/name");
-        assert_eq!(path_of("https://h:5/v2/x/manifests/1?q"), "/v2/x/manifests/1");
+        assert_eq!(
+            resolve_location(
+                "http://h:1/v2/a/blobs/uploads/",
+                "/v2/a/blobs/uploads/x?y=1"
+            ),
+            "http://h:1/v2/a/blobs/uploads/x?y=1"
+        );
+        assert_eq!(
+            resolve_location("http://h:1/v2/a/b", "https://s3/x"),
+            "https://s3/x"
+        );
+        assert_eq!(
+            repository_of("http://h/v2/ns/name/blobs/uploads/"),
+            "ns/name"
+        );
+        assert_eq!(
+            path_of("https://h:5/v2/x/manifests/1?q"),
+            "/v2/x/manifests/1"
+        );
     }
 }

@@ -51,7 +51,12 @@ impl FaultProxy {
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
         let log: Arc<Mutex<Vec<String>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
-        let (r, l, s, up) = (rules.clone(), log.clone(), stop.clone(), upstream.to_string());
+        let (r, l, s, up) = (
+            rules.clone(),
+            log.clone(),
+            stop.clone(),
+            upstream.to_string(),
+        );
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::SeqCst) {
                 match listener.accept() {
@@ -65,7 +70,13 @@ impl FaultProxy {
                 }
             }
         });
-        FaultProxy { host, rules, log, stop, thread: Some(thread) }
+        FaultProxy {
+            host,
+            rules,
+            log,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// Injects `fault` into the next `times` requests whose method is `method` (or any, for "")
@@ -122,7 +133,10 @@ fn read_head(conn: &mut TcpStream) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
         }
         let n = conn.read(&mut chunk)?;
         if n == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed before head"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed before head",
+            ));
         }
         buf.extend_from_slice(&chunk[..n]);
     }
@@ -140,7 +154,12 @@ fn parse_head(raw: Vec<u8>) -> Head {
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.trim().parse().ok())
         .unwrap_or(0);
-    Head { method, path, raw, content_length }
+    Head {
+        method,
+        path,
+        raw,
+        content_length,
+    }
 }
 
 /// The head with any `Connection` header replaced by `Connection: close`.
@@ -161,13 +180,20 @@ fn with_connection_close(raw: &[u8]) -> Vec<u8> {
 fn pick(rules: &Mutex<Vec<Rule>>, head: &Head) -> Option<Fault> {
     let mut rules = rules.lock().ok()?;
     let rule = rules.iter_mut().find(|r| {
-        r.remaining > 0 && (r.method.is_empty() || r.method == head.method) && head.path.contains(&r.path_contains)
+        r.remaining > 0
+            && (r.method.is_empty() || r.method == head.method)
+            && head.path.contains(&r.path_contains)
     })?;
     rule.remaining -= 1;
     Some(rule.fault.clone())
 }
 
-fn handle(mut conn: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
+fn handle(
+    mut conn: TcpStream,
+    upstream: &str,
+    rules: &Mutex<Vec<Rule>>,
+    log: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
     conn.set_nonblocking(false)?;
     conn.set_read_timeout(Some(Duration::from_secs(60)))?;
     let (raw, mut body) = read_head(&mut conn)?;
@@ -189,7 +215,8 @@ fn handle(mut conn: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &M
     match &fault {
         Some(Fault::Status { code, retry_after }) => {
             record(format!("fault status {code}"));
-            let payload = format!(r#"{{"errors":[{{"code":"UNAVAILABLE","message":"injected {code}"}}]}}"#);
+            let payload =
+                format!(r#"{{"errors":[{{"code":"UNAVAILABLE","message":"injected {code}"}}]}}"#);
             let mut resp = format!(
                 "HTTP/1.1 {code} Injected\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
                 payload.len()
@@ -221,14 +248,20 @@ fn handle(mut conn: TcpStream, upstream: &str, rules: &Mutex<Vec<Rule>>, log: &M
         }
         Some(Fault::Truncate { bytes }) => {
             record(format!("fault truncate {bytes}"));
-            let split = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |i| i + 4);
+            let split = response
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(response.len(), |i| i + 4);
             let end = (split + bytes).min(response.len());
             conn.write_all(&response[..end])?;
             conn.shutdown(Shutdown::Both)
         }
         _ => {
             let status = String::from_utf8_lossy(&response[..response.len().min(12)]).into_owned();
-            record(format!("forwarded {}", status.trim_start_matches("HTTP/1.1 ")));
+            record(format!(
+                "forwarded {}",
+                status.trim_start_matches("HTTP/1.1 ")
+            ));
             conn.write_all(&response)?;
             conn.shutdown(Shutdown::Both)
         }

@@ -55,7 +55,14 @@ pub fn package_chart(dir: &Path, version: &str, description: &str, padding: usiz
     }
     let out = dir.join(format!("out-{version}-{}", description.len()));
     std::fs::create_dir_all(&out).expect("out dir");
-    chartship_tests::run_ok(Helm::V4.command(dir).arg("package").arg(&src).arg("-d").arg(&out));
+    chartship_tests::run_ok(
+        Helm::V4
+            .command(dir)
+            .arg("package")
+            .arg(&src)
+            .arg("-d")
+            .arg(&out),
+    );
     let tgz = out.join(format!("{CHART}-{version}.tgz"));
     let archive = std::fs::read(&tgz).expect("packaged archive");
     // helm's config blob for this Chart.yaml (helm-behaviour.md §4.2: Go field order, compact).
@@ -63,12 +70,31 @@ pub fn package_chart(dir: &Path, version: &str, description: &str, padding: usiz
         r#"{{"name":"{CHART}","version":"{version}","description":"{description}","apiVersion":"v2","appVersion":"1.16.0","type":"application"}}"#
     );
     let annotations = vec![
-        ("org.opencontainers.image.created".to_string(), CREATED.to_string()),
-        ("org.opencontainers.image.description".to_string(), description.to_string()),
-        ("org.opencontainers.image.title".to_string(), CHART.to_string()),
-        ("org.opencontainers.image.version".to_string(), version.to_string()),
+        (
+            "org.opencontainers.image.created".to_string(),
+            CREATED.to_string(),
+        ),
+        (
+            "org.opencontainers.image.description".to_string(),
+            description.to_string(),
+        ),
+        (
+            "org.opencontainers.image.title".to_string(),
+            CHART.to_string(),
+        ),
+        (
+            "org.opencontainers.image.version".to_string(),
+            version.to_string(),
+        ),
     ];
-    TestChart { tgz, artifact: ChartArtifact { archive, config_json, annotations } }
+    TestChart {
+        tgz,
+        artifact: ChartArtifact {
+            archive,
+            config_json,
+            annotations,
+        },
+    }
 }
 
 /// Fast retries, so fault tests finish quickly.
@@ -108,7 +134,8 @@ pub fn helm(version: Helm, home: &Path, server: &RegistryServer, args: &[&str]) 
     cmd.args(args);
     match server.setup {
         Setup::Tls => {
-            cmd.arg("--ca-file").arg(server.ca_file.as_ref().expect("ca"));
+            cmd.arg("--ca-file")
+                .arg(server.ca_file.as_ref().expect("ca"));
         }
         _ if version != Helm::V39 => {
             cmd.arg("--plain-http");
@@ -122,10 +149,18 @@ pub fn helm(version: Helm, home: &Path, server: &RegistryServer, args: &[&str]) 
 pub fn helm_login(version: Helm, home: &Path, server: &RegistryServer) {
     use std::io::Write;
     let mut cmd = version.command(home);
-    cmd.args(["registry", "login", &server.host, "-u", USERNAME, "--password-stdin"]);
+    cmd.args([
+        "registry",
+        "login",
+        &server.host,
+        "-u",
+        USERNAME,
+        "--password-stdin",
+    ]);
     match server.setup {
         Setup::Tls => {
-            cmd.arg("--ca-file").arg(server.ca_file.as_ref().expect("ca"));
+            cmd.arg("--ca-file")
+                .arg(server.ca_file.as_ref().expect("ca"));
         }
         _ if version != Helm::V39 => {
             cmd.arg("--plain-http");
@@ -140,25 +175,75 @@ pub fn helm_login(version: Helm, home: &Path, server: &RegistryServer) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("helm login");
-    child.stdin.take().expect("stdin").write_all(server.password.as_bytes()).expect("password");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(server.password.as_bytes())
+        .expect("password");
     let out = child.wait_with_output().expect("helm login output");
-    assert!(out.status.success(), "{version:?} login failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{version:?} login failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// helm pull + show chart + template of `repo_url` (`oci://…`) at `version`: the pulled archive must
 /// be byte-identical to `archive` and the chart must render.
-pub fn assert_helm_accepts(helm_version: Helm, home: &Path, server: &RegistryServer, repo_url: &str, version: &str, archive: &[u8]) {
+pub fn assert_helm_accepts(
+    helm_version: Helm,
+    home: &Path,
+    server: &RegistryServer,
+    repo_url: &str,
+    version: &str,
+    archive: &[u8],
+) {
     let dest = home.join(format!("pulled-{helm_version:?}-{}", repo_url.len()));
     std::fs::create_dir_all(&dest).expect("pull dir");
-    chartship_tests::run_ok(&mut helm(helm_version, home, server, &["pull", repo_url, "--version", version, "-d", dest.to_str().expect("utf8")]));
+    chartship_tests::run_ok(&mut helm(
+        helm_version,
+        home,
+        server,
+        &[
+            "pull",
+            repo_url,
+            "--version",
+            version,
+            "-d",
+            dest.to_str().expect("utf8"),
+        ],
+    ));
     let last = repo_url.rsplit('/').next().expect("segment");
     let pulled = std::fs::read(dest.join(format!("{last}-{version}.tgz"))).expect("pulled archive");
-    assert!(pulled == archive, "{helm_version:?} pulled different bytes from {repo_url}");
-    let shown = chartship_tests::run_ok(&mut helm(helm_version, home, server, &["show", "chart", repo_url, "--version", version]));
-    assert!(shown.contains(&format!("name: {CHART}")), "{helm_version:?} show chart: {shown}");
-    assert!(shown.contains(&format!("version: {version}")), "{helm_version:?} show chart: {shown}");
-    let rendered = chartship_tests::run_ok(&mut helm(helm_version, home, server, &["template", "rel", repo_url, "--version", version]));
-    assert!(rendered.contains("name: rel-cm"), "{helm_version:?} template: {rendered}");
+    assert!(
+        pulled == archive,
+        "{helm_version:?} pulled different bytes from {repo_url}"
+    );
+    let shown = chartship_tests::run_ok(&mut helm(
+        helm_version,
+        home,
+        server,
+        &["show", "chart", repo_url, "--version", version],
+    ));
+    assert!(
+        shown.contains(&format!("name: {CHART}")),
+        "{helm_version:?} show chart: {shown}"
+    );
+    assert!(
+        shown.contains(&format!("version: {version}")),
+        "{helm_version:?} show chart: {shown}"
+    );
+    let rendered = chartship_tests::run_ok(&mut helm(
+        helm_version,
+        home,
+        server,
+        &["template", "rel", repo_url, "--version", version],
+    ));
+    assert!(
+        rendered.contains("name: rel-cm"),
+        "{helm_version:?} template: {rendered}"
+    );
 }
 
 /// Fails if `secret` appears in `text` (plain or as base64 of `user:secret`).
@@ -175,7 +260,9 @@ mod base64_free {
         const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut out = String::new();
         for c in bytes.chunks(3) {
-            let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
             for i in 0..4 {
                 if i <= c.len() {
                     out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
