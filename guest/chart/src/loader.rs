@@ -258,7 +258,15 @@ impl Walker<'_> {
     fn entry(&mut self, n: &str, real: Vec<String>) -> Result<(), LoadError> {
         let kind = self.src.lstat(&real).map_err(|e| io_error(self.src, &real, &e))?;
         let (real, kind) = match kind {
-            Kind::Symlink => resolve_link(self.src, &real)?,
+            Kind::Symlink => match resolve_link(self.src, &real) {
+                Ok(resolved) => resolved,
+                // An escaping link that the rules ignore whatever it points to is never read,
+                // so it is skipped (helm follows it first, which chartship cannot do safely).
+                Err(LoadError::Io(_)) if self.rules.ignore(n, true) && self.rules.ignore(n, false) => {
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            },
             k => (real, k),
         };
         match kind {
@@ -335,7 +343,14 @@ fn is_binary_byte(b: u8) -> bool {
 /// per-file and 100 MiB total limits. Reads in bounded pieces, so a gzip bomb cannot make it
 /// allocate more than the limits.
 pub(crate) fn archive_files(bytes: &[u8]) -> Result<Vec<File>, LoadError> {
-    if !bytes.starts_with(b"\x1F\x8B") {
+    // Go's gzip.NewReader reads a 10-byte header first.
+    if bytes.is_empty() {
+        return Err(LoadError::Invalid("EOF".into()));
+    }
+    if bytes.len() < 10 {
+        return Err(LoadError::Invalid("unexpected EOF".into()));
+    }
+    if !bytes.starts_with(b"\x1F\x8B\x08") {
         return Err(LoadError::Invalid("gzip: invalid header".into()));
     }
     let gz = flate2::read::MultiGzDecoder::new(bytes);
