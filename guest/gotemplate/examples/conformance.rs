@@ -19,9 +19,11 @@ fn to_value(j: &serde_json::Value) -> Value {
         },
         serde_json::Value::String(s) => Value::string(s.as_str()),
         serde_json::Value::Array(a) => Value::list(a.iter().map(to_value).collect()),
-        serde_json::Value::Object(o) => {
-            Value::map(o.iter().map(|(k, v)| (k.clone(), to_value(v))).collect::<BTreeMap<_, _>>())
-        }
+        serde_json::Value::Object(o) => Value::map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), to_value(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     }
 }
 
@@ -30,11 +32,17 @@ fn run(v: &serde_json::Value) -> Result<String, String> {
     let mut t = Template::new(name);
     if let Some(defs) = v["defs"].as_array() {
         for d in defs {
-            t.parse(d.as_str().unwrap_or("")).map_err(|e| e.to_string())?;
+            t.parse(d.as_str().unwrap_or(""))
+                .map_err(|e| e.to_string())?;
         }
     }
-    t.parse(v["template"].as_str().unwrap_or("")).map_err(|e| e.to_string())?;
-    let data = if v["data"].is_null() { Value::NoValue } else { to_value(&v["data"]) };
+    t.parse(v["template"].as_str().unwrap_or(""))
+        .map_err(|e| e.to_string())?;
+    let data = if v["data"].is_null() {
+        Value::NoValue
+    } else {
+        to_value(&v["data"])
+    };
     t.execute(&data).map_err(|e| e.to_string())
 }
 
@@ -51,7 +59,11 @@ fn main() -> ExitCode {
         }
     };
     let (mut passed, mut failed) = (0, 0);
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: serde_json::Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
@@ -61,7 +73,10 @@ fn main() -> ExitCode {
             }
         };
         let got = run(&v);
-        let want = match (v.get("expected").and_then(|e| e.as_str()), v.get("error").and_then(|e| e.as_str())) {
+        let want = match (
+            v.get("expected").and_then(|e| e.as_str()),
+            v.get("error").and_then(|e| e.as_str()),
+        ) {
             (Some(e), _) => Ok(e.to_string()),
             (None, Some(e)) => Err(e.to_string()),
             _ => Ok(String::new()),
@@ -70,9 +85,20 @@ fn main() -> ExitCode {
             passed += 1;
         } else {
             failed += 1;
-            println!("FAIL line {} {:?}\n  template: {:?}\n  want: {:?}\n  got:  {:?}", i + 1, v["name"], v["template"], want, got);
+            println!(
+                "FAIL line {} {:?}\n  template: {:?}\n  want: {:?}\n  got:  {:?}",
+                i + 1,
+                v["name"],
+                v["template"],
+                want,
+                got
+            );
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

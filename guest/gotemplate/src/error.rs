@@ -46,9 +46,13 @@ pub enum Error {
     #[error("template: {name}: {name:?} is an incomplete or empty template")]
     Incomplete { name: String },
     /// The output grew beyond the configured limit.
-    #[error("template: {template}: output exceeds the limit of {limit} bytes; raise Limits::max_output if this is expected")]
+    #[error(
+        "template: {template}: output exceeds the limit of {limit} bytes; raise Limits::max_output if this is expected"
+    )]
     OutputLimit { template: String, limit: usize },
     /// Execution took more steps than the configured limit.
-    #[error("template: {template}: execution exceeds the limit of {limit} steps; raise Limits::max_steps if this is expected")]
+    #[error(
+        "template: {template}: execution exceeds the limit of {limit} steps; raise Limits::max_steps if this is expected"
+    )]
     StepLimit { template: String, limit: u64 },
 }

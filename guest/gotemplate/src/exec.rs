@@ -62,14 +62,22 @@ impl CallCtx<'_, '_> {
                 template: st.name.clone(),
                 location: None,
                 context: None,
-                message: format!("no template {} associated with template {}", gofmt::quote(name), gofmt::quote(&st.tmpl.name)),
+                message: format!(
+                    "no template {} associated with template {}",
+                    gofmt::quote(name),
+                    gofmt::quote(&st.tmpl.name)
+                ),
             }));
         };
         if st.depth >= st.tmpl.limits.max_depth {
-            return Err(st.errorf(format!("exceeded maximum template depth ({})", st.tmpl.limits.max_depth)));
+            return Err(st.errorf(format!(
+                "exceeded maximum template depth ({})",
+                st.tmpl.limits.max_depth
+            )));
         }
         let saved_out = std::mem::take(&mut st.out);
-        let saved_vars = std::mem::replace(&mut st.vars, vec![("$".into(), Slot::plain(data.clone()))]);
+        let saved_vars =
+            std::mem::replace(&mut st.vars, vec![("$".into(), Slot::plain(data.clone()))]);
         let saved_tree = st.tree;
         let saved_name = std::mem::replace(&mut st.name, name.to_string());
         let saved_at = st.at;
@@ -132,13 +140,21 @@ impl<'a> State<'a> {
             Some(a) => (Some(self.tree.location(a.pos())), Some(a.to_string())),
             None => (None, None),
         };
-        Error::Exec(ExecError { template: self.name.clone(), location, context, message })
+        Error::Exec(ExecError {
+            template: self.name.clone(),
+            location,
+            context,
+            message,
+        })
     }
 
     fn write(&mut self, s: &str) -> R<()> {
         let limit = self.tmpl.limits.max_output;
         if self.out.len().saturating_add(s.len()) > limit {
-            return Err(Error::OutputLimit { template: self.name.clone(), limit });
+            return Err(Error::OutputLimit {
+                template: self.name.clone(),
+                limit,
+            });
         }
         self.out.push_str(s);
         Ok(())
@@ -149,7 +165,10 @@ impl<'a> State<'a> {
         if let Some(max) = self.tmpl.limits.max_steps
             && self.steps > max
         {
-            return Err(Error::StepLimit { template: self.name.clone(), limit: max });
+            return Err(Error::StepLimit {
+                template: self.name.clone(),
+                limit: max,
+            });
         }
         Ok(())
     }
@@ -176,11 +195,13 @@ impl<'a> State<'a> {
             }
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),
-            Node::Comment { .. } | Node::End { .. } | Node::Else { .. } => {}
+            Node::End { .. } | Node::Else { .. } => {}
             Node::If(b) => return self.walk_if_or_with(false, dot, b),
             Node::With(b) => return self.walk_if_or_with(true, dot, b),
             Node::Range(b) => return self.walk_range(dot, node, b),
-            Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_ref())?,
+            Node::Template { name, pipe, .. } => {
+                self.walk_template(dot, node, name, pipe.as_ref())?
+            }
             Node::Text { text, .. } => self.write(text)?,
         }
         Ok(Flow::Normal)
@@ -191,7 +212,11 @@ impl<'a> State<'a> {
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let truth = val.truth();
         let r = if truth {
-            if with { self.walk_list(&Slot::plain(val), &b.list) } else { self.walk_list(dot, &b.list) }
+            if with {
+                self.walk_list(&Slot::plain(val), &b.list)
+            } else {
+                self.walk_list(dot, &b.list)
+            }
         } else if let Some(e) = &b.else_list {
             self.walk_list(dot, e)
         } else {
@@ -263,7 +288,11 @@ impl<'a> State<'a> {
                 let items = l.borrow().clone();
                 for (i, e) in items.into_iter().enumerate() {
                     ran = true;
-                    if iterate(self, Slot::plain(Value::int(i as i64)), Slot { v: e, iface })? {
+                    if iterate(
+                        self,
+                        Slot::plain(Value::int(i as i64)),
+                        Slot { v: e, iface },
+                    )? {
                         break;
                     }
                 }
@@ -280,7 +309,11 @@ impl<'a> State<'a> {
             }
             Value::Map(m) => {
                 let iface = m.elem_type() == "interface {}";
-                let entries: Vec<(String, Value)> = m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 for (k, e) in entries {
                     ran = true;
                     if iterate(self, Slot::plain(Value::string(k)), Slot { v: e, iface })? {
@@ -290,7 +323,10 @@ impl<'a> State<'a> {
             }
             Value::Int(n, kind) => {
                 if r.pipe.decl.len() > 1 {
-                    return Err(self.errorf(format!("can't use {} to iterate over more than one variable", gofmt::sprint(std::slice::from_ref(&val)))));
+                    return Err(self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        gofmt::sprint(std::slice::from_ref(&val))
+                    )));
                 }
                 let mut i = 0i64;
                 while i < *n {
@@ -303,7 +339,10 @@ impl<'a> State<'a> {
             }
             Value::Uint(n, kind) => {
                 if r.pipe.decl.len() > 1 {
-                    return Err(self.errorf(format!("can't use {} to iterate over more than one variable", gofmt::sprint(std::slice::from_ref(&val)))));
+                    return Err(self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        gofmt::sprint(std::slice::from_ref(&val))
+                    )));
                 }
                 let mut i = 0u64;
                 while i < *n {
@@ -316,7 +355,10 @@ impl<'a> State<'a> {
             }
             Value::NoValue | Value::Nil => {}
             _ => {
-                return Err(self.errorf(format!("range can't iterate over {}", gofmt::sprint(std::slice::from_ref(&val)))));
+                return Err(self.errorf(format!(
+                    "range can't iterate over {}",
+                    gofmt::sprint(std::slice::from_ref(&val))
+                )));
             }
         }
         let mut flow = Flow::Normal;
@@ -327,19 +369,31 @@ impl<'a> State<'a> {
         Ok(flow)
     }
 
-    fn walk_template(&mut self, dot: &Slot, node: &'a Node, name: &str, pipe: Option<&'a Pipe>) -> R<()> {
+    fn walk_template(
+        &mut self,
+        dot: &Slot,
+        node: &'a Node,
+        name: &str,
+        pipe: Option<&'a Pipe>,
+    ) -> R<()> {
         self.at(At::Node(node));
         let Some(tree) = self.tmpl.tree(name) else {
             return Err(self.errorf(format!("template {} not defined", gofmt::quote(name))));
         };
         if self.depth >= self.tmpl.limits.max_depth {
-            return Err(self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.limits.max_depth)));
+            return Err(self.errorf(format!(
+                "exceeded maximum template depth ({})",
+                self.tmpl.limits.max_depth
+            )));
         }
         let newdot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Value::NoValue,
         };
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$".into(), Slot::plain(newdot.clone()))]);
+        let saved_vars = std::mem::replace(
+            &mut self.vars,
+            vec![("$".into(), Slot::plain(newdot.clone()))],
+        );
         let saved_tree = self.tree;
         let saved_name = std::mem::replace(&mut self.name, name.to_string());
         self.tree = tree;
@@ -397,7 +451,9 @@ impl<'a> State<'a> {
             Arg::Field { .. } => return self.eval_field_node(dot, first, &cmd.args, fin),
             Arg::Chain { .. } => return self.eval_chain_node(dot, first, &cmd.args, fin),
             Arg::Identifier { name, .. } => {
-                return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin).map(Slot::plain);
+                return self
+                    .eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin)
+                    .map(Slot::plain);
             }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, &fin)?;
@@ -414,7 +470,12 @@ impl<'a> State<'a> {
             Arg::Nil { .. } => return Err(self.errorf("nil is not a command".into())),
             Arg::Number { num, .. } => Slot::plain(self.ideal_constant(first, num)?),
             Arg::String { text, .. } => Slot::plain(Value::string(text.as_str())),
-            _ => return Err(self.errorf(format!("can't evaluate command {}", gofmt::quote(&first.to_string())))),
+            _ => {
+                return Err(self.errorf(format!(
+                    "can't evaluate command {}",
+                    gofmt::quote(&first.to_string())
+                )));
+            }
         })
     }
 
@@ -423,7 +484,11 @@ impl<'a> State<'a> {
         if n.is_complex {
             return Ok(Value::Complex(n.complex.0, n.complex.1));
         }
-        if n.is_float && !is_hex_int(&n.text) && !n.text.starts_with('\'') && n.text.contains(['.', 'e', 'E', 'p', 'P']) {
+        if n.is_float
+            && !is_hex_int(&n.text)
+            && !n.text.starts_with('\'')
+            && n.text.contains(['.', 'e', 'E', 'p', 'P'])
+        {
             return Ok(Value::float(n.float));
         }
         if n.is_int {
@@ -435,15 +500,31 @@ impl<'a> State<'a> {
         Ok(Value::NoValue)
     }
 
-    fn eval_field_node(&mut self, dot: &Slot, field: &'a Arg, args: &'a [Arg], fin: Option<Value>) -> R<Slot> {
+    fn eval_field_node(
+        &mut self,
+        dot: &Slot,
+        field: &'a Arg,
+        args: &'a [Arg],
+        fin: Option<Value>,
+    ) -> R<Slot> {
         self.at(At::Arg(field));
-        let Arg::Field { idents, .. } = field else { return Ok(Slot::default()) };
+        let Arg::Field { idents, .. } = field else {
+            return Ok(Slot::default());
+        };
         self.eval_field_chain(dot, dot.clone(), field, idents, args, fin)
     }
 
-    fn eval_chain_node(&mut self, dot: &Slot, chain: &'a Arg, args: &'a [Arg], fin: Option<Value>) -> R<Slot> {
+    fn eval_chain_node(
+        &mut self,
+        dot: &Slot,
+        chain: &'a Arg,
+        args: &'a [Arg],
+        fin: Option<Value>,
+    ) -> R<Slot> {
         self.at(At::Arg(chain));
-        let Arg::Chain { node, fields, .. } = chain else { return Ok(Slot::default()) };
+        let Arg::Chain { node, fields, .. } = chain else {
+            return Ok(Slot::default());
+        };
         if let Arg::Nil { .. } = node.as_ref() {
             return Err(self.errorf(format!("indirection through explicit nil in {chain}")));
         }
@@ -451,9 +532,17 @@ impl<'a> State<'a> {
         self.eval_field_chain(dot, Slot::plain(pipe), chain, fields, args, fin)
     }
 
-    fn eval_variable_node(&mut self, dot: &Slot, var: &'a Arg, args: &'a [Arg], fin: Option<Value>) -> R<Slot> {
+    fn eval_variable_node(
+        &mut self,
+        dot: &Slot,
+        var: &'a Arg,
+        args: &'a [Arg],
+        fin: Option<Value>,
+    ) -> R<Slot> {
         self.at(At::Arg(var));
-        let Arg::Variable { idents, .. } = var else { return Ok(Slot::default()) };
+        let Arg::Variable { idents, .. } = var else {
+            return Ok(Slot::default());
+        };
         let value = self.var_value(&idents[0])?;
         if idents.len() == 1 {
             self.not_a_function(args, &fin)?;
@@ -481,7 +570,13 @@ impl<'a> State<'a> {
         }
     }
 
-    fn map_lookup(&self, m: &crate::value::Map, name: &str, args: &'a [Arg], fin: &Option<Value>) -> R<Slot> {
+    fn map_lookup(
+        &self,
+        m: &crate::value::Map,
+        name: &str,
+        args: &'a [Arg],
+        fin: &Option<Value>,
+    ) -> R<Slot> {
         if has_args(args, fin) {
             return Err(self.errorf(format!("{name} is not a method but has arguments")));
         }
@@ -490,8 +585,13 @@ impl<'a> State<'a> {
             Some(v) => Ok(Slot { v, iface }),
             None => match self.tmpl.missing_key {
                 MissingKey::Invalid => Ok(Slot::default()),
-                MissingKey::Zero => Ok(Slot { v: m.zero_elem(), iface }),
-                MissingKey::Error => Err(self.errorf(format!("map has no entry for key {}", gofmt::quote(name)))),
+                MissingKey::Zero => Ok(Slot {
+                    v: m.zero_elem(),
+                    iface,
+                }),
+                MissingKey::Error => {
+                    Err(self.errorf(format!("map has no entry for key {}", gofmt::quote(name))))
+                }
             },
         }
     }
@@ -505,11 +605,17 @@ impl<'a> State<'a> {
         fin: Option<Value>,
         receiver: Slot,
     ) -> R<Slot> {
-        let typ = if receiver.iface { "interface {}".to_string() } else { receiver.v.type_name() };
+        let typ = if receiver.iface {
+            "interface {}".to_string()
+        } else {
+            receiver.v.type_name()
+        };
         match &receiver.v {
             Value::NoValue => {
                 if self.tmpl.missing_key == MissingKey::Error {
-                    return Err(self.errorf(format!("nil data; no entry for key {}", gofmt::quote(name))));
+                    return Err(
+                        self.errorf(format!("nil data; no entry for key {}", gofmt::quote(name)))
+                    );
                 }
                 Ok(Slot::default())
             }
@@ -522,7 +628,9 @@ impl<'a> State<'a> {
                 }
                 if let Some(v) = o.field(name) {
                     if has_args(args, &fin) {
-                        return Err(self.errorf(format!("{name} has arguments but cannot be invoked as function")));
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     return Ok(Slot::plain(v));
                 }
@@ -584,7 +692,11 @@ impl<'a> State<'a> {
         } else {
             num_fixed = args.len();
             if num_in != params.len() {
-                return Err(self.errorf(format!("wrong number of args for {name}: want {} got {}", params.len(), num_in)));
+                return Err(self.errorf(format!(
+                    "wrong number of args for {name}: want {} got {}",
+                    params.len(),
+                    num_in
+                )));
             }
         }
         if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
@@ -623,7 +735,10 @@ impl<'a> State<'a> {
             Callee::Builtin(Builtin::Call) => {
                 let callee_name = match args.first() {
                     Some(a) => a.to_string(),
-                    None => argv.first().map(|v| gofmt::sprint(std::slice::from_ref(v))).unwrap_or_default(),
+                    None => argv
+                        .first()
+                        .map(|v| gofmt::sprint(std::slice::from_ref(v)))
+                        .unwrap_or_default(),
                 };
                 self.builtin_call(&callee_name, argv)
             }
@@ -639,7 +754,6 @@ impl<'a> State<'a> {
                 self.at(node);
                 Err(self.errorf(format!("error calling {name}: {e}")))
             }
-            Err(CallErr::Exec(e)) => Err(e),
         }
     }
 
@@ -676,7 +790,12 @@ impl<'a> State<'a> {
         let mut argv = Vec::with_capacity(rest.len());
         for (i, a) in rest.into_iter().enumerate() {
             let a = dig(a);
-            let t = f.params().get(i).or(f.variadic()).cloned().unwrap_or(Param::Any);
+            let t = f
+                .params()
+                .get(i)
+                .or(f.variadic())
+                .cloned()
+                .unwrap_or(Param::Any);
             let a = match (&a, &t) {
                 (_, Param::Any | Param::Reflect) => {
                     if a.is_nil() && t == Param::Any {
@@ -717,7 +836,11 @@ impl<'a> State<'a> {
             Arg::Dot { .. } => return self.validate_type(dot.v.clone(), typ),
             Arg::Nil { .. } => {
                 if typ.can_be_nil() {
-                    return Ok(if *typ == Param::Reflect { Value::NoValue } else { Value::Nil });
+                    return Ok(if *typ == Param::Reflect {
+                        Value::NoValue
+                    } else {
+                        Value::Nil
+                    });
                 }
                 return Err(self.errorf(format!("cannot assign nil to {}", typ.type_name())));
             }
@@ -734,7 +857,8 @@ impl<'a> State<'a> {
                 return self.validate_type(v, typ);
             }
             Arg::Identifier { name, .. } => {
-                let v = self.eval_function(dot, n, name, At::Arg(n), std::slice::from_ref(n), None)?;
+                let v =
+                    self.eval_function(dot, n, name, At::Arg(n), std::slice::from_ref(n), None)?;
                 return self.validate_type(v, typ);
             }
             Arg::Chain { .. } => {
@@ -749,9 +873,14 @@ impl<'a> State<'a> {
                 _ => Err(self.errorf(format!("expected bool; found {n}"))),
             },
             Param::Int | Param::Int64 => match n {
-                Arg::Number { num, .. } if num.is_int => {
-                    Ok(Value::Int(num.int, if *typ == Param::Int { IntKind::Int } else { IntKind::Int64 }))
-                }
+                Arg::Number { num, .. } if num.is_int => Ok(Value::Int(
+                    num.int,
+                    if *typ == Param::Int {
+                        IntKind::Int
+                    } else {
+                        IntKind::Int64
+                    },
+                )),
                 _ => Err(self.errorf(format!("expected integer; found {n}"))),
             },
             Param::Float64 => match n {
@@ -766,7 +895,9 @@ impl<'a> State<'a> {
                 Arg::Bool { val, .. } => Ok(Value::Bool(*val)),
                 Arg::Number { num, .. } => self.ideal_constant(n, num),
                 Arg::String { text, .. } => Ok(Value::string(text.as_str())),
-                _ => Err(self.errorf(format!("can't handle assignment of {n} to empty interface argument"))),
+                _ => Err(self.errorf(format!(
+                    "can't handle assignment of {n} to empty interface argument"
+                ))),
             },
             Param::Named(t) => Err(self.errorf(format!("can't handle {n} for arg of type {t}"))),
         }
@@ -788,7 +919,10 @@ impl<'a> State<'a> {
                 if t.can_be_nil() {
                     Ok(value)
                 } else {
-                    Err(self.errorf(format!("wrong type for value; expected {}; got interface {{}}", t.type_name())))
+                    Err(self.errorf(format!(
+                        "wrong type for value; expected {}; got interface {{}}",
+                        t.type_name()
+                    )))
                 }
             }
             (v, t) => {
@@ -808,7 +942,6 @@ impl<'a> State<'a> {
 
 pub(crate) enum CallErr {
     Func(FuncError),
-    Exec(Error),
 }
 
 impl From<FuncError> for CallErr {

@@ -29,8 +29,8 @@ pub(crate) enum Builtin {
 }
 
 pub(crate) const BUILTIN_NAMES: &[&str] = &[
-    "and", "or", "not", "len", "index", "slice", "eq", "ne", "lt", "le", "gt", "ge", "print", "printf", "println",
-    "html", "js", "urlquery", "call",
+    "and", "or", "not", "len", "index", "slice", "eq", "ne", "lt", "le", "gt", "ge", "print",
+    "printf", "println", "html", "js", "urlquery", "call",
 ];
 
 impl Builtin {
@@ -105,7 +105,10 @@ pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>) -> Result<Value, CallEr
         Println => Ok(Value::string(gofmt::sprintln(&argv))),
         Printf => {
             let f = a0.as_str().unwrap_or("").to_string();
-            Ok(Value::string(gofmt::sprintf(&f, argv.get(1..).unwrap_or(&[]))))
+            Ok(Value::string(gofmt::sprintf(
+                &f,
+                argv.get(1..).unwrap_or(&[]),
+            )))
         }
         Html => Ok(Value::string(html_escape(&eval_args(&argv)))),
         Js => Ok(Value::string(js_escape(&eval_args(&argv)))),
@@ -134,7 +137,12 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, CallErr> {
         Value::Int(i, _) => i128::from(i),
         Value::Uint(u, _) => i128::from(u as i64),
         Value::NoValue => return err("cannot index slice/array with nil"),
-        other => return err(format!("cannot index slice/array with type {}", other.type_name())),
+        other => {
+            return err(format!(
+                "cannot index slice/array with type {}",
+                other.type_name()
+            ));
+        }
     };
     if x < 0 || x > cap as i128 {
         return err(format!("index out of range: {x}"));
@@ -181,7 +189,12 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, CallErr> {
                 let key = match ind(idx) {
                     Value::String(k) => k,
                     Value::NoValue => return err("value is nil; should be of type string"),
-                    other => return err(format!("value has type {}; should be string", other.type_name())),
+                    other => {
+                        return err(format!(
+                            "value has type {}; should be string",
+                            other.type_name()
+                        ));
+                    }
                 };
                 m.get(&key).unwrap_or_else(|| m.zero_elem())
             }
@@ -243,7 +256,14 @@ fn slice(item: &Value, indexes: &[Value]) -> Result<Value, CallErr> {
         },
         Value::List(l) => {
             let items = l.borrow();
-            let part: Vec<Value> = (i..j).map(|k| items.get(k).cloned().unwrap_or_else(|| crate::value::zero_of(l.elem_type()))).collect();
+            let part: Vec<Value> = (i..j)
+                .map(|k| {
+                    items
+                        .get(k)
+                        .cloned()
+                        .unwrap_or_else(|| crate::value::zero_of(l.elem_type()))
+                })
+                .collect();
             Ok(Value::List(crate::value::List::typed(part, l.elem_type())))
         }
         Value::Bytes(b) => match b.get(i..j) {
@@ -368,7 +388,11 @@ fn non_basic_eq(a1: &Value, a: &Value) -> Result<bool, CallErr> {
     }
     match (a1, a) {
         (Value::Object(x), Value::Object(y)) => Ok(std::rc::Rc::ptr_eq(x, y)),
-        _ => err(format!("non-comparable type {}: {}", gofmt::sprint(std::slice::from_ref(a)), a.type_name())),
+        _ => err(format!(
+            "non-comparable type {}: {}",
+            gofmt::sprint(std::slice::from_ref(a)),
+            a.type_name()
+        )),
     }
 }
 
@@ -413,8 +437,16 @@ fn eval_args(args: &[Value]) -> String {
     if let [Value::String(s)] = args {
         return s.to_string();
     }
-    let printable: Vec<Value> =
-        args.iter().map(|a| if a.is_nil() { Value::string("<no value>") } else { a.clone() }).collect();
+    let printable: Vec<Value> = args
+        .iter()
+        .map(|a| {
+            if a.is_nil() {
+                Value::string("<no value>")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
     gofmt::sprint(&printable)
 }
 
@@ -454,7 +486,9 @@ pub fn js_escape(s: &str) -> String {
                 out.push(HEX[usize::from(b >> 4)] as char);
                 out.push(HEX[usize::from(b & 0xF)] as char);
             }
-            c if !c.is_ascii() && !gofmt::is_print(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if !c.is_ascii() && !gofmt::is_print(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -466,7 +500,9 @@ pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             b => out.push_str(&format!("%{b:02X}")),
         }

@@ -1,7 +1,7 @@
 //! Go's `fmt` printing (`Sprint`, `Sprintln`, `Sprintf`) and `strconv` formatting over
 //! template values: verbs, flags, width, precision, argument indexes and Go's `%!` error forms.
 
-use crate::value::{IntKind, Value};
+use crate::value::Value;
 
 /// Go's `fmt.Sprint`.
 pub fn sprint(args: &[Value]) -> String {
@@ -104,7 +104,8 @@ fn push_escaped(out: &mut String, c: char, q: char, ascii: bool) {
 }
 
 fn can_backquote(s: &str) -> bool {
-    s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !c.is_control()))
+    s.chars()
+        .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !c.is_control()))
 }
 
 #[derive(Default, Clone, Copy)]
@@ -177,7 +178,11 @@ impl Printer {
     }
 
     fn write_padding(&mut self, n: usize) {
-        let c = if self.f.zero && !self.f.minus { '0' } else { ' ' };
+        let c = if self.f.zero && !self.f.minus {
+            '0'
+        } else {
+            ' '
+        };
         for _ in 0..n {
             self.buf.push(c);
         }
@@ -290,7 +295,9 @@ impl Printer {
                 self.buf.push_str("%!(NOVERB)");
                 break;
             }
-            let Some(verb) = format[i..].chars().next() else { break };
+            let Some(verb) = format[i..].chars().next() else {
+                break;
+            };
             i += verb.len_utf8();
             if verb == '%' {
                 self.buf.push('%');
@@ -328,7 +335,13 @@ impl Printer {
         }
     }
 
-    fn arg_number(&mut self, arg_num: usize, f: &[u8], i: usize, nargs: usize) -> (usize, usize, bool) {
+    fn arg_number(
+        &mut self,
+        arg_num: usize,
+        f: &[u8],
+        i: usize,
+        nargs: usize,
+    ) -> (usize, usize, bool) {
         if f.len() <= i || f[i] != b'[' {
             return (arg_num, i, false);
         }
@@ -457,8 +470,11 @@ impl Printer {
                 }
             }
             Value::Map(m) => {
-                let entries: Vec<(String, Value)> =
-                    m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 if self.f.sharp_v {
                     self.buf.push_str(&arg.type_name());
                     self.buf.push('{');
@@ -556,7 +572,11 @@ impl Printer {
     }
 
     fn fmt_sbx(&mut self, b: &[u8], upper: bool) {
-        let digits: &[u8] = if upper { b"0123456789ABCDEFX" } else { b"0123456789abcdefx" };
+        let digits: &[u8] = if upper {
+            b"0123456789ABCDEFX"
+        } else {
+            b"0123456789abcdefx"
+        };
         let mut length = b.len();
         if let Some(p) = self.f.prec
             && p < length
@@ -621,11 +641,25 @@ impl Printer {
             'x' => self.fmt_integer(u, neg, signed, 16, verb, false),
             'X' => self.fmt_integer(u, neg, signed, 16, verb, true),
             'c' => {
-                let c = if neg { '\u{FFFD}' } else { u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}') };
+                let c = if neg {
+                    '\u{FFFD}'
+                } else {
+                    u32::try_from(u)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .unwrap_or('\u{FFFD}')
+                };
                 self.pad_str(&c.to_string());
             }
             'q' => {
-                let c = if neg { '\u{FFFD}' } else { u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}') };
+                let c = if neg {
+                    '\u{FFFD}'
+                } else {
+                    u32::try_from(u)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .unwrap_or('\u{FFFD}')
+                };
                 let mut s = String::from("'");
                 push_escaped(&mut s, c, '\'', self.f.plus);
                 s.push('\'');
@@ -633,7 +667,11 @@ impl Printer {
             }
             'U' => {
                 let prec = self.f.prec.unwrap_or(4).max(4).min(MAX_WIDTH);
-                let v = if neg { (u as i64).wrapping_neg() as u64 } else { u };
+                let v = if neg {
+                    (u as i64).wrapping_neg() as u64
+                } else {
+                    u
+                };
                 let mut s = format!("U+{:0width$X}", v, width = prec);
                 if self.f.sharp
                     && let Some(c) = u32::try_from(v).ok().and_then(char::from_u32)
@@ -650,7 +688,15 @@ impl Printer {
         }
     }
 
-    fn fmt_integer(&mut self, u: u64, neg: bool, _signed: bool, base: u32, verb: char, upper: bool) {
+    fn fmt_integer(
+        &mut self,
+        u: u64,
+        neg: bool,
+        _signed: bool,
+        base: u32,
+        verb: char,
+        upper: bool,
+    ) {
         let mut prec = 0usize;
         if let Some(p) = self.f.prec {
             prec = p;
@@ -895,7 +941,11 @@ fn fmt_f(neg: bool, d: &[u8], dp: i64, prec: i64) -> String {
         s.push('.');
         for i in 1..=prec {
             let j = dp + i - 1;
-            let c = if j >= 0 { d.get(j as usize).map_or('0', |c| *c as char) } else { '0' };
+            let c = if j >= 0 {
+                d.get(j as usize).map_or('0', |c| *c as char)
+            } else {
+                '0'
+            };
             s.push(c);
         }
     }
@@ -908,14 +958,26 @@ pub fn format_float(v: f64, fmt: char, prec: i64) -> String {
         return "NaN".into();
     }
     if v.is_infinite() {
-        return if v > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let neg = v.is_sign_negative();
     let prec = prec.min(MAX_WIDTH as i64);
     match fmt {
         'e' | 'E' => {
-            let (d, dp) = if prec < 0 { decimal_digits(v, None) } else { decimal_digits(v, Some(prec as usize + 1)) };
-            let p = if prec < 0 { (d.len() as i64 - 1).max(0) } else { prec };
+            let (d, dp) = if prec < 0 {
+                decimal_digits(v, None)
+            } else {
+                decimal_digits(v, Some(prec as usize + 1))
+            };
+            let p = if prec < 0 {
+                (d.len() as i64 - 1).max(0)
+            } else {
+                prec
+            };
             fmt_e(neg, &d, dp, p, fmt)
         }
         'f' => {
@@ -936,7 +998,13 @@ pub fn format_float(v: f64, fmt: char, prec: i64) -> String {
                 decimal_digits(v, Some(if prec == 0 { 1 } else { prec as usize }))
             };
             let nd = d.len() as i64;
-            let mut p = if shortest { nd } else if prec == 0 { 1 } else { prec };
+            let mut p = if shortest {
+                nd
+            } else if prec == 0 {
+                1
+            } else {
+                prec
+            };
             let mut eprec = p;
             if eprec > nd && nd >= dp {
                 eprec = nd;
@@ -966,11 +1034,4 @@ pub fn format_float(v: f64, fmt: char, prec: i64) -> String {
 /// `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`).
 pub fn format_float_v(v: f64) -> String {
     format_float(v, 'g', -1)
-}
-
-impl IntKind {
-    #[allow(dead_code)]
-    fn is_int(self) -> bool {
-        true
-    }
 }

@@ -170,7 +170,11 @@ impl<'a> Lexer<'a> {
     fn line_at(&mut self, pos: usize) -> usize {
         let (cpos, cline) = self.line_cache;
         let line = if pos >= cpos {
-            cline + self.input.get(cpos..pos).map_or(0, |s| s.matches('\n').count())
+            cline
+                + self
+                    .input
+                    .get(cpos..pos)
+                    .map_or(0, |s| s.matches('\n').count())
         } else {
             1 + self.input.get(..pos).map_or(0, |s| s.matches('\n').count())
         };
@@ -211,7 +215,12 @@ impl<'a> Lexer<'a> {
         let end = self.pos.min(self.input.len());
         let val = self.input.get(self.start..end).unwrap_or("").to_string();
         let line = self.line_at(self.start);
-        self.items.push(Item { typ, pos: self.start, val, line });
+        self.items.push(Item {
+            typ,
+            pos: self.start,
+            val,
+            line,
+        });
         self.start = self.pos;
     }
 
@@ -221,9 +230,19 @@ impl<'a> Lexer<'a> {
 
     fn error(&mut self, msg: String) -> Option<State> {
         let line = self.line_at(self.start);
-        self.items.push(Item { typ: ItemType::Error, pos: self.start, val: msg, line });
+        self.items.push(Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: msg,
+            line,
+        });
         let eline = self.line_at(self.input.len());
-        self.items.push(Item { typ: ItemType::Eof, pos: self.input.len(), val: String::new(), line: eline });
+        self.items.push(Item {
+            typ: ItemType::Eof,
+            pos: self.input.len(),
+            val: String::new(),
+            line: eline,
+        });
         None
     }
 
@@ -324,7 +343,11 @@ impl<'a> Lexer<'a> {
         self.pos += self.left.len();
         let trim = Self::has_left_trim(self.rest());
         let after = if trim { 2 } else { 0 };
-        if self.rest().get(after..).is_some_and(|r| r.starts_with("/*")) {
+        if self
+            .rest()
+            .get(after..)
+            .is_some_and(|r| r.starts_with("/*"))
+        {
             self.pos += after;
             self.ignore();
             return Some(State::Comment);
@@ -432,7 +455,12 @@ impl<'a> Lexer<'a> {
                 self.emit(ItemType::RightParen);
             }
             c if c.is_ascii() && !c.is_ascii_control() => self.emit(ItemType::Char),
-            c => return self.error(format!("unrecognized character in action: {}", crate::gofmt::sharp_u(c))),
+            c => {
+                return self.error(format!(
+                    "unrecognized character in action: {}",
+                    crate::gofmt::sharp_u(c)
+                ));
+            }
         }
         Some(State::InsideAction)
     }
@@ -448,7 +476,9 @@ impl<'a> Lexer<'a> {
         }
         // A space followed by "-}}" belongs to the trim-marked right delimiter.
         let before = self.input.get(self.pos - 1..).unwrap_or("");
-        if Self::has_right_trim(before) && before.get(2..).is_some_and(|r| r.starts_with(self.right)) {
+        if Self::has_right_trim(before)
+            && before.get(2..).is_some_and(|r| r.starts_with(self.right))
+        {
             self.pos -= 1;
             if num == 1 {
                 return Some(State::InsideAction);
@@ -459,15 +489,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Option<State> {
-        let mut last = EOF;
-        loop {
+        let last = loop {
             let r = self.next();
             if !is_alnum(r) || (r == EOF && self.pos > self.input.len()) {
                 self.backup(r);
-                last = r;
-                break;
+                break r;
             }
-        }
+        };
         if !self.at_terminator() {
             return self.error(format!("bad character {}", crate::gofmt::sharp_u(last)));
         }
@@ -486,7 +514,11 @@ impl<'a> Lexer<'a> {
 
     fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
         if self.at_terminator() {
-            self.emit(if typ == ItemType::Variable { ItemType::Variable } else { ItemType::Dot });
+            self.emit(if typ == ItemType::Variable {
+                ItemType::Variable
+            } else {
+                ItemType::Dot
+            });
             return Some(State::InsideAction);
         }
         let mut last;
@@ -562,12 +594,19 @@ impl<'a> Lexer<'a> {
 
     fn lex_number(&mut self) -> Option<State> {
         if !self.scan_number() {
-            let text = self.input.get(self.start..self.pos.min(self.input.len())).unwrap_or("");
+            let text = self
+                .input
+                .get(self.start..self.pos.min(self.input.len()))
+                .unwrap_or("");
             return self.error(format!("bad number syntax: {}", crate::gofmt::quote(text)));
         }
         if matches!(self.peek(), Some('+' | '-')) {
-            if !self.scan_number() || !self.input.get(..self.pos).is_some_and(|s| s.ends_with('i')) {
-                let text = self.input.get(self.start..self.pos.min(self.input.len())).unwrap_or("");
+            if !self.scan_number() || !self.input.get(..self.pos).is_some_and(|s| s.ends_with('i'))
+            {
+                let text = self
+                    .input
+                    .get(self.start..self.pos.min(self.input.len()))
+                    .unwrap_or("");
                 return self.error(format!("bad number syntax: {}", crate::gofmt::quote(text)));
             }
             self.emit(ItemType::Complex);
@@ -613,4 +652,3 @@ impl<'a> Lexer<'a> {
         Some(State::InsideAction)
     }
 }
-

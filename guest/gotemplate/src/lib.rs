@@ -66,7 +66,11 @@ pub const DEFAULT_MAX_OUTPUT: usize = 64 * 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: DEFAULT_MAX_DEPTH, max_output: DEFAULT_MAX_OUTPUT, max_steps: None }
+        Limits {
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_output: DEFAULT_MAX_OUTPUT,
+            max_steps: None,
+        }
     }
 }
 
@@ -110,8 +114,16 @@ impl Template {
 
     /// Set the action delimiters; empty strings mean the defaults `{{` and `}}`.
     pub fn delims(&mut self, left: &str, right: &str) -> &mut Self {
-        self.left = if left.is_empty() { "{{".into() } else { left.into() };
-        self.right = if right.is_empty() { "}}".into() } else { right.into() };
+        self.left = if left.is_empty() {
+            "{{".into()
+        } else {
+            left.into()
+        };
+        self.right = if right.is_empty() {
+            "}}".into()
+        } else {
+            right.into()
+        };
         self
     }
 
@@ -190,7 +202,9 @@ impl Template {
     pub fn execute(&self, data: &Value) -> Result<String, Error> {
         match self.tree(&self.name) {
             Some(t) => exec::execute(self, t, &self.name, data.clone()),
-            None => Err(Error::Incomplete { name: self.name.clone() }),
+            None => Err(Error::Incomplete {
+                name: self.name.clone(),
+            }),
         }
     }
 
@@ -198,7 +212,10 @@ impl Template {
     pub fn execute_template(&self, name: &str, data: &Value) -> Result<String, Error> {
         match self.tree(name) {
             Some(t) => exec::execute(self, t, name, data.clone()),
-            None => Err(Error::NoTemplate { name: name.to_string(), set: self.name.clone() }),
+            None => Err(Error::NoTemplate {
+                name: name.to_string(),
+                set: self.name.clone(),
+            }),
         }
     }
 }

@@ -28,24 +28,40 @@ impl Tree {
 
 #[derive(Debug, Default)]
 pub struct ListNode {
-    pub pos: usize,
     pub nodes: Vec<Node>,
 }
 
 #[derive(Debug)]
 pub enum Node {
-    Text { pos: usize, text: String },
-    Action { pos: usize, pipe: Pipe },
+    Text {
+        pos: usize,
+        text: String,
+    },
+    Action {
+        pos: usize,
+        pipe: Pipe,
+    },
     If(Branch),
     With(Branch),
     Range(Branch),
-    Template { pos: usize, name: String, pipe: Option<Pipe> },
-    Break { pos: usize },
-    Continue { pos: usize },
-    Comment { pos: usize, text: String },
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<Pipe>,
+    },
+    Break {
+        pos: usize,
+    },
+    Continue {
+        pos: usize,
+    },
     /// `{{end}}` and `{{else}}` exist only while parsing.
-    End { pos: usize },
-    Else { pos: usize },
+    End {
+        pos: usize,
+    },
+    Else {
+        pos: usize,
+    },
 }
 
 #[derive(Debug)]
@@ -72,15 +88,42 @@ pub struct Command {
 
 #[derive(Debug)]
 pub enum Arg {
-    Identifier { pos: usize, name: String },
-    Dot { pos: usize },
-    Nil { pos: usize },
-    Variable { pos: usize, idents: Vec<String> },
-    Field { pos: usize, idents: Vec<String> },
-    Chain { pos: usize, node: Box<Arg>, fields: Vec<String> },
-    Bool { pos: usize, val: bool },
-    Number { pos: usize, num: Number },
-    String { pos: usize, quoted: String, text: String },
+    Identifier {
+        pos: usize,
+        name: String,
+    },
+    Dot {
+        pos: usize,
+    },
+    Nil {
+        pos: usize,
+    },
+    Variable {
+        pos: usize,
+        idents: Vec<String>,
+    },
+    Field {
+        pos: usize,
+        idents: Vec<String>,
+    },
+    Chain {
+        pos: usize,
+        node: Box<Arg>,
+        fields: Vec<String>,
+    },
+    Bool {
+        pos: usize,
+        val: bool,
+    },
+    Number {
+        pos: usize,
+        num: Number,
+    },
+    String {
+        pos: usize,
+        quoted: String,
+        text: String,
+    },
     Pipe(Box<Pipe>),
 }
 
@@ -123,7 +166,6 @@ impl Node {
             | Node::Template { pos, .. }
             | Node::Break { pos }
             | Node::Continue { pos }
-            | Node::Comment { pos, .. }
             | Node::End { pos }
             | Node::Else { pos } => *pos,
             Node::If(b) | Node::With(b) | Node::Range(b) => b.pos,
@@ -193,7 +235,6 @@ impl fmt::Display for Node {
             },
             Node::Break { .. } => f.write_str("{{break}}"),
             Node::Continue { .. } => f.write_str("{{continue}}"),
-            Node::Comment { text, .. } => f.write_str(text),
             Node::End { .. } => f.write_str("{{end}}"),
             Node::Else { .. } => f.write_str("{{else}}"),
         }
@@ -273,7 +314,6 @@ impl fmt::Display for Arg {
 pub fn is_empty_list(l: &ListNode) -> bool {
     l.nodes.iter().all(|n| match n {
         Node::Text { text, .. } => text.trim_matches(|c: char| c.is_whitespace()).is_empty(),
-        Node::Comment { .. } => true,
         _ => false,
     })
 }

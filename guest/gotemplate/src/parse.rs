@@ -1,7 +1,6 @@
 //! The parser: Go's `text/template/parse` grammar and its error messages
 //! (`template: NAME:LINE: MESSAGE`, line only).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::lex::{Item, ItemType, lex};
@@ -56,7 +55,12 @@ pub(crate) fn parse(
         trees: Vec::new(),
     };
     let root = p.parse_top()?;
-    let tree = Tree { name: name.to_string(), parse_name: name.to_string(), text: p.text.clone(), root };
+    let tree = Tree {
+        name: name.to_string(),
+        parse_name: name.to_string(),
+        text: p.text.clone(),
+        root,
+    };
     p.add(tree)?;
     Ok(ParseOutput { trees: p.trees })
 }
@@ -68,11 +72,20 @@ impl Parser<'_> {
     }
 
     fn eof_item(&self) -> Item {
-        Item { typ: ItemType::Eof, pos: self.text.len(), val: String::new(), line: 1 }
+        Item {
+            typ: ItemType::Eof,
+            pos: self.text.len(),
+            val: String::new(),
+            line: 1,
+        }
     }
 
     fn next(&mut self) -> Item {
-        let it = self.tokens.get(self.idx).cloned().unwrap_or_else(|| self.eof_item());
+        let it = self
+            .tokens
+            .get(self.idx)
+            .cloned()
+            .unwrap_or_else(|| self.eof_item());
         if self.idx < self.tokens.len() {
             self.furthest = self.furthest.max(self.idx);
             self.idx += 1;
@@ -87,9 +100,6 @@ impl Parser<'_> {
     fn peek(&mut self) -> Item {
         let it = self.next();
         self.backup();
-        if it.typ == ItemType::Eof && self.idx + 1 >= self.tokens.len() && self.tokens.last().is_some_and(|t| t.typ == ItemType::Eof) {
-            // EOF is sticky: never step past it.
-        }
         it
     }
 
@@ -120,7 +130,10 @@ impl Parser<'_> {
         if t.typ == ItemType::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != t.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
                 if t.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
@@ -150,7 +163,7 @@ impl Parser<'_> {
     }
 
     fn parse_top(&mut self) -> PResult<ListNode> {
-        let mut root = ListNode { pos: self.peek().pos, nodes: Vec::new() };
+        let mut root = ListNode { nodes: Vec::new() };
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let save = self.idx;
@@ -196,13 +209,18 @@ impl Parser<'_> {
         if !matches!(end, Node::End { .. }) {
             return Err(self.errorf(format!("unexpected {end} in {context}")));
         }
-        self.add(Tree { name, parse_name: self.parse_name.clone(), text: self.text.clone(), root: list })?;
+        self.add(Tree {
+            name,
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root: list,
+        })?;
         self.end_subtree(saved);
         Ok(())
     }
 
     fn item_list(&mut self) -> PResult<(ListNode, Node)> {
-        let mut list = ListNode { pos: self.peek_non_space().pos, nodes: Vec::new() };
+        let mut list = ListNode { nodes: Vec::new() };
         while self.peek_non_space().typ != ItemType::Eof {
             let n = self.text_or_action()?;
             match n {
@@ -216,7 +234,10 @@ impl Parser<'_> {
     fn text_or_action(&mut self) -> PResult<Node> {
         let t = self.next_non_space();
         match t.typ {
-            ItemType::Text => Ok(Node::Text { pos: t.pos, text: t.val }),
+            ItemType::Text => Ok(Node::Text {
+                pos: t.pos,
+                text: t.val,
+            }),
             ItemType::LeftDelim => {
                 self.action_line = t.line;
                 let r = self.action();
@@ -230,7 +251,9 @@ impl Parser<'_> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_PARSE_DEPTH {
-            return Err(self.errorf(format!("nesting too deep (more than {MAX_PARSE_DEPTH} levels)")));
+            return Err(self.errorf(format!(
+                "nesting too deep (more than {MAX_PARSE_DEPTH} levels)"
+            )));
         }
         Ok(())
     }
@@ -266,7 +289,11 @@ impl Parser<'_> {
         if self.range_depth == 0 {
             return Err(self.errorf(format!("{ctx} outside {{{{range}}}}")));
         }
-        Ok(if is_break { Node::Break { pos } } else { Node::Continue { pos } })
+        Ok(if is_break {
+            Node::Break { pos }
+        } else {
+            Node::Continue { pos }
+        })
     }
 
     fn else_control(&mut self) -> PResult<Node> {
@@ -290,16 +317,20 @@ impl Parser<'_> {
             self.range_depth -= 1;
         }
         let mut else_list = None;
-        if let Node::Else { pos } = next {
+        if let Node::Else { .. } = next {
             let pk = self.peek();
             if context == "if" && pk.typ == ItemType::If {
                 self.next();
                 let inner = self.branch_control("if")?;
-                else_list = Some(ListNode { pos, nodes: vec![Node::If(inner)] });
+                else_list = Some(ListNode {
+                    nodes: vec![Node::If(inner)],
+                });
             } else if context == "with" && pk.typ == ItemType::With {
                 self.next();
                 let inner = self.branch_control("with")?;
-                else_list = Some(ListNode { pos, nodes: vec![Node::With(inner)] });
+                else_list = Some(ListNode {
+                    nodes: vec![Node::With(inner)],
+                });
             } else {
                 let (l, n) = self.item_list()?;
                 if !matches!(n, Node::End { .. }) {
@@ -310,12 +341,19 @@ impl Parser<'_> {
         }
         self.vars.truncate(nvars);
         self.depth -= 1;
-        Ok(Branch { pos: pipe.pos, pipe, list, else_list })
+        Ok(Branch {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })
     }
 
     fn template_name(&mut self, t: &Item, context: &str) -> PResult<String> {
         match t.typ {
-            ItemType::String | ItemType::RawString => strconv::unquote(&t.val).map_err(|e| self.errorf(e)),
+            ItemType::String | ItemType::RawString => {
+                strconv::unquote(&t.val).map_err(|e| self.errorf(e))
+            }
             _ => Err(self.unexpected(t, context)),
         }
     }
@@ -330,9 +368,18 @@ impl Parser<'_> {
         if !matches!(end, Node::End { .. }) {
             return Err(self.errorf(format!("unexpected {end} in {context}")));
         }
-        self.add(Tree { name: name.clone(), parse_name: self.parse_name.clone(), text: self.text.clone(), root: list })?;
+        self.add(Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root: list,
+        })?;
         self.end_subtree(saved);
-        Ok(Node::Template { pos: t.pos, name, pipe: Some(pipe) })
+        Ok(Node::Template {
+            pos: t.pos,
+            name,
+            pipe: Some(pipe),
+        })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -344,12 +391,21 @@ impl Parser<'_> {
             self.backup();
             pipe = Some(self.pipeline(context, ItemType::RightDelim)?);
         }
-        Ok(Node::Template { pos: t.pos, name, pipe })
+        Ok(Node::Template {
+            pos: t.pos,
+            name,
+            pipe,
+        })
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let start = self.peek_non_space();
-        let mut pipe = Pipe { pos: start.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe = Pipe {
+            pos: start.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
         'decls: loop {
             let v = self.peek_non_space();
             if v.typ != ItemType::Variable {
@@ -372,7 +428,9 @@ impl Parser<'_> {
                     self.vars.push(v.val);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
-                            ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => continue 'decls,
+                            ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
+                                continue 'decls;
+                            }
                             _ => return Err(self.errorf("range can only initialize variables")),
                         }
                     }
@@ -418,17 +476,28 @@ impl Parser<'_> {
             return Err(self.errorf(format!("missing value for {context}")));
         }
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if let Some(Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number { .. } | Arg::String { .. }) =
-                c.args.first()
+            if let Some(
+                Arg::Bool { .. }
+                | Arg::Dot { .. }
+                | Arg::Nil { .. }
+                | Arg::Number { .. }
+                | Arg::String { .. },
+            ) = c.args.first()
             {
-                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
+                return Err(self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
             }
         }
         Ok(())
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let mut cmd = Command { pos: self.peek_non_space().pos, args: Vec::new() };
+        let mut cmd = Command {
+            pos: self.peek_non_space().pos,
+            args: Vec::new(),
+        };
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
@@ -471,10 +540,21 @@ impl Parser<'_> {
                 idents.extend(fields);
                 Arg::Variable { pos, idents }
             }
-            Arg::Bool { .. } | Arg::String { .. } | Arg::Number { .. } | Arg::Nil { .. } | Arg::Dot { .. } => {
-                return Err(self.errorf(format!("unexpected . after term {}", crate::gofmt::quote(&node.to_string()))));
+            Arg::Bool { .. }
+            | Arg::String { .. }
+            | Arg::Number { .. }
+            | Arg::Nil { .. }
+            | Arg::Dot { .. } => {
+                return Err(self.errorf(format!(
+                    "unexpected . after term {}",
+                    crate::gofmt::quote(&node.to_string())
+                )));
             }
-            node => Arg::Chain { pos, node: Box::new(node), fields },
+            node => Arg::Chain {
+                pos,
+                node: Box::new(node),
+                fields,
+            },
         }))
     }
 
@@ -483,9 +563,15 @@ impl Parser<'_> {
         let arg = match t.typ {
             ItemType::Identifier => {
                 if !(self.has_func)(&t.val) {
-                    return Err(self.errorf(format!("function {} not defined", crate::gofmt::quote(&t.val))));
+                    return Err(self.errorf(format!(
+                        "function {} not defined",
+                        crate::gofmt::quote(&t.val)
+                    )));
                 }
-                Arg::Identifier { pos: t.pos, name: t.val }
+                Arg::Identifier {
+                    pos: t.pos,
+                    name: t.val,
+                }
             }
             ItemType::Dot => Arg::Dot { pos: t.pos },
             ItemType::Nil => Arg::Nil { pos: t.pos },
@@ -493,12 +579,21 @@ impl Parser<'_> {
                 let idents: Vec<String> = split_fields(&t.val);
                 let first = idents.first().cloned().unwrap_or_default();
                 if !self.vars.iter().any(|v| *v == first) {
-                    return Err(self.errorf(format!("undefined variable {}", crate::gofmt::quote(&first))));
+                    return Err(self.errorf(format!(
+                        "undefined variable {}",
+                        crate::gofmt::quote(&first)
+                    )));
                 }
                 Arg::Variable { pos: t.pos, idents }
             }
-            ItemType::Field => Arg::Field { pos: t.pos, idents: split_fields(t.val.get(1..).unwrap_or("")) },
-            ItemType::Bool => Arg::Bool { pos: t.pos, val: t.val == "true" },
+            ItemType::Field => Arg::Field {
+                pos: t.pos,
+                idents: split_fields(t.val.get(1..).unwrap_or("")),
+            },
+            ItemType::Bool => Arg::Bool {
+                pos: t.pos,
+                val: t.val == "true",
+            },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 let num = strconv::new_number(&t.val, t.typ).map_err(|e| self.errorf(e))?;
                 Arg::Number { pos: t.pos, num }
@@ -513,7 +608,11 @@ impl Parser<'_> {
             }
             ItemType::String | ItemType::RawString => {
                 let text = strconv::unquote(&t.val).map_err(|e| self.errorf(e))?;
-                Arg::String { pos: t.pos, quoted: t.val, text }
+                Arg::String {
+                    pos: t.pos,
+                    quoted: t.val,
+                    text,
+                }
             }
             _ => {
                 self.backup();
@@ -527,6 +626,3 @@ impl Parser<'_> {
 fn split_fields(s: &str) -> Vec<String> {
     s.split('.').map(str::to_string).collect()
 }
-
-/// All trees by name (used by the template set).
-pub(crate) type TreeMap = HashMap<String, Rc<Tree>>;

@@ -47,7 +47,9 @@ pub fn unquote(s: &str) -> Result<String, String> {
 /// Decode one character or escape; returns its UTF-8 bytes (or a raw byte) and the rest.
 pub fn unquote_char(s: &str, quote: char) -> Result<(Vec<u8>, &str), String> {
     let mut chars = s.chars();
-    let Some(c) = chars.next() else { return Err(SYNTAX.into()) };
+    let Some(c) = chars.next() else {
+        return Err(SYNTAX.into());
+    };
     if c == quote && (quote == '\'' || quote == '"') {
         return Err(SYNTAX.into());
     }
@@ -58,7 +60,9 @@ pub fn unquote_char(s: &str, quote: char) -> Result<(Vec<u8>, &str), String> {
         let mut b = [0u8; 4];
         return Ok((c.encode_utf8(&mut b).as_bytes().to_vec(), chars.as_str()));
     }
-    let Some(e) = chars.next() else { return Err(SYNTAX.into()) };
+    let Some(e) = chars.next() else {
+        return Err(SYNTAX.into());
+    };
     let rest = chars.as_str();
     let simple = |ch: char| -> Result<(Vec<u8>, &str), String> { Ok((vec![ch as u8], rest)) };
     match e {
@@ -221,8 +225,13 @@ pub fn parse_float(s: &str) -> Option<f64> {
         parse_hex_float(&body[2..])?
     } else {
         if body.is_empty()
-            || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-            || !body.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
+            || !body
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+            || !body
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit() || b == b'.')
         {
             return None;
         }
@@ -236,7 +245,12 @@ fn parse_hex_float(s: &str) -> Option<f64> {
         Some(i) => (&s[..i], &s[i + 1..]),
         None => return None, // Go: hexadecimal mantissa requires a 'p' exponent
     };
-    let exp: i32 = if exp.is_empty() || !exp.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit()) {
+    let exp: i32 = if exp.is_empty()
+        || !exp
+            .trim_start_matches(['+', '-'])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    {
         return None;
     } else {
         exp.parse::<i64>().ok()?.clamp(-10_000, 10_000) as i32
@@ -258,7 +272,10 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 
 /// Build a number node the way Go's `parse.newNumber` does.
 pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
-    let mut n = Number { text: text.to_string(), ..Default::default() };
+    let mut n = Number {
+        text: text.to_string(),
+        ..Default::default()
+    };
     match typ {
         ItemType::CharConstant => {
             let inner = text.get(1..).unwrap_or("");
@@ -266,7 +283,10 @@ pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
             if tail != "'" {
                 return Err(format!("malformed character constant: {text}"));
             }
-            let r = std::str::from_utf8(&bytes).ok().and_then(|s| s.chars().next()).map_or(0, |c| c as u32);
+            let r = std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|s| s.chars().next())
+                .map_or(0, |c| c as u32);
             n.int = i64::from(r);
             n.is_int = true;
             n.uint = u64::from(r);
@@ -276,7 +296,8 @@ pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
             return Ok(n);
         }
         ItemType::Complex => {
-            let (re, im) = split_complex(text).ok_or_else(|| format!("expected integer; found {text}"))?;
+            let (re, im) =
+                split_complex(text).ok_or_else(|| format!("expected integer; found {text}"))?;
             n.is_complex = true;
             n.complex = (re, im);
             simplify_complex(&mut n);
@@ -317,7 +338,11 @@ pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        if !n.is_int && f.fract() == 0.0 && f >= -9.223372036854775808e18 && f < 9.223372036854775808e18 {
+        if !n.is_int
+            && f.fract() == 0.0
+            && f >= -9.223372036854775808e18
+            && f < 9.223372036854775808e18
+        {
             n.is_int = true;
             n.int = f as i64;
         }
@@ -327,7 +352,10 @@ pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", crate::gofmt::quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::gofmt::quote(text)
+        ));
     }
     Ok(n)
 }

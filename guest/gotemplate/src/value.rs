@@ -169,7 +169,12 @@ impl Value {
 
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}({})", self.type_name(), crate::gofmt::sprint(std::slice::from_ref(self)))
+        write!(
+            f,
+            "{}({})",
+            self.type_name(),
+            crate::gofmt::sprint(std::slice::from_ref(self))
+        )
     }
 }
 
@@ -235,7 +240,10 @@ impl List {
     }
     /// A slice with the given element type name (`string` gives `[]string`).
     pub fn typed(items: Vec<Value>, elem: &str) -> List {
-        List { items: Rc::new(RefCell::new(items)), elem: elem.into() }
+        List {
+            items: Rc::new(RefCell::new(items)),
+            elem: elem.into(),
+        }
     }
     pub fn elem_type(&self) -> &str {
         &self.elem
@@ -266,7 +274,10 @@ impl Map {
     }
     /// A map with the given element type name.
     pub fn typed(entries: BTreeMap<String, Value>, elem: &str) -> Map {
-        Map { entries: Rc::new(RefCell::new(entries)), elem: elem.into() }
+        Map {
+            entries: Rc::new(RefCell::new(entries)),
+            elem: elem.into(),
+        }
     }
     pub fn elem_type(&self) -> &str {
         &self.elem
@@ -408,7 +419,12 @@ impl Func {
     where
         F: Fn(&mut crate::exec::CallCtx<'_, '_>, Vec<Value>) -> Result<Value, FuncError> + 'static,
     {
-        Func(Rc::new(FuncInner { params, variadic, result: "interface {}".into(), imp: Box::new(imp) }))
+        Func(Rc::new(FuncInner {
+            params,
+            variadic,
+            result: "interface {}".into(),
+            imp: Box::new(imp),
+        }))
     }
     /// Shorthand for a function that needs no execution context.
     pub fn simple<F>(params: Vec<Param>, variadic: Option<Param>, imp: F) -> Func
@@ -431,7 +447,12 @@ impl Func {
         (self.0.imp)(ctx, args)
     }
     pub fn type_name(&self) -> String {
-        let mut parts: Vec<String> = self.0.params.iter().map(|p| p.type_name().to_string()).collect();
+        let mut parts: Vec<String> = self
+            .0
+            .params
+            .iter()
+            .map(|p| p.type_name().to_string())
+            .collect();
         if let Some(v) = &self.0.variadic {
             parts.push(format!("...{}", v.type_name()));
         }
