@@ -81,6 +81,36 @@ pub fn write_value(out: &mut String, value: &Value) {
     }
 }
 
+/// Appends `value` as compact Go JSON keeping map entries in the order given: for values that
+/// stand for Go structs (field order) whose maps are already sorted.
+pub fn write_value_in_order(out: &mut String, value: &Value) {
+    match value {
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value_in_order(out, item);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, k);
+                out.push(':');
+                write_value_in_order(out, v);
+            }
+            out.push('}');
+        }
+        scalar => write_value(out, scalar),
+    }
+}
+
 /// `value` as compact Go JSON (see [`write_value`]).
 pub fn to_string(value: &Value) -> String {
     let mut out = String::new();
@@ -180,4 +210,48 @@ pub fn format_float(f: f64, fmt: char, bits: u32) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape_like_go_encoding_json() {
+        assert_eq!(
+            string("<a href=\"x\">&</a>\u{2028}\u{2029}\t\n\r\u{8}\u{c}\u{1}\\é"),
+            r#""\u003ca href=\"x\"\u003e\u0026\u003c/a\u003e\u2028\u2029\t\n\r\b\f\u0001\\é""#
+        );
+    }
+
+    #[test]
+    fn floats_like_go_strconv_and_json() {
+        assert_eq!(format_float(1.0, 'g', 32), "1");
+        assert_eq!(format_float(1.1, 'g', 32), "1.1");
+        assert_eq!(format_float(1.1, 'g', 64), "1.1");
+        assert_eq!(format_float(1e6, 'g', 64), "1e+06");
+        assert_eq!(format_float(123456.0, 'g', 64), "123456");
+        assert_eq!(format_float(12345678.0, 'g', 64), "1.2345678e+07");
+        assert_eq!(format_float(0.0001, 'g', 64), "0.0001");
+        assert_eq!(format_float(0.00001, 'g', 64), "1e-05");
+        assert_eq!(format_float(-2.5, 'g', 64), "-2.5");
+        assert_eq!(format_float(0.0, 'g', 64), "0");
+        assert_eq!(format_float(1e21, 'f', 64), "1000000000000000000000");
+        assert_eq!(json_float(1e21).as_deref(), Some("1e+21"));
+        assert_eq!(json_float(1e20).as_deref(), Some("100000000000000000000"));
+        assert_eq!(json_float(1e-7).as_deref(), Some("1e-7"));
+        assert_eq!(json_float(0.000001).as_deref(), Some("0.000001"));
+        assert_eq!(json_float(3.0).as_deref(), Some("3"));
+        assert_eq!(json_float(f64::NAN), None);
+    }
+
+    #[test]
+    fn maps_sort_keys_bytewise() {
+        let v = Value::Map(vec![
+            ("b".into(), Value::Int(1)),
+            ("B".into(), Value::Float(0.5)),
+            ("a".into(), Value::Seq(vec![Value::Null, Value::Bool(true)])),
+        ]);
+        assert_eq!(to_string(&v), r#"{"B":0.5,"a":[null,true],"b":1}"#);
+    }
 }

@@ -8,6 +8,7 @@ mod tar;
 
 use sha2::{Digest, Sha256};
 
+pub(crate) use chartfile::metadata_value;
 pub use chartfile::{chart_lock, chart_yaml};
 
 use crate::{Chart, LoadError, Metadata};
