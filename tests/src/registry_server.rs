@@ -40,28 +40,44 @@ pub struct RegistryServer {
     pub password: String,
     /// The test CA (TLS setup).
     pub ca_file: Option<PathBuf>,
+    /// The token issuer's URL (token setup), as the registry's challenges name it.
+    pub token_realm: Option<String>,
     dir: tempfile::TempDir,
     registry: Child,
     issuer: Option<Child>,
 }
 
+struct Started {
+    host: String,
+    registry: Child,
+    issuer: Option<Child>,
+    ca_file: Option<PathBuf>,
+    token_realm: Option<String>,
+}
+
 impl RegistryServer {
     /// Starts a registry; panics with the registry's log if it does not come up.
     pub fn start(setup: Setup) -> RegistryServer {
+        Self::start_with_token_ttl(setup, TOKEN_TTL_SECONDS)
+    }
+
+    /// [`start`](Self::start) with tokens living `token_ttl` seconds (token setup).
+    pub fn start_with_token_ttl(setup: Setup, token_ttl: u64) -> RegistryServer {
         let dir = tempfile::tempdir().expect("temp dir for the registry");
         let password = canary("pw");
         let mut last_error = String::new();
         for _ in 0..3 {
-            match Self::try_start(setup, &dir, &password) {
-                Ok((host, registry, issuer, ca_file)) => {
+            match Self::try_start(setup, &dir, &password, token_ttl) {
+                Ok(s) => {
                     return RegistryServer {
                         setup,
-                        host,
+                        host: s.host,
                         password,
-                        ca_file,
+                        ca_file: s.ca_file,
+                        token_realm: s.token_realm,
                         dir,
-                        registry,
-                        issuer,
+                        registry: s.registry,
+                        issuer: s.issuer,
                     };
                 }
                 Err(e) => last_error = e,
@@ -70,12 +86,12 @@ impl RegistryServer {
         panic!("docker-registry ({setup:?}) did not start: {last_error}");
     }
 
-    #[allow(clippy::type_complexity)]
     fn try_start(
         setup: Setup,
         dir: &tempfile::TempDir,
         password: &str,
-    ) -> Result<(String, Child, Option<Child>, Option<PathBuf>), String> {
+        token_ttl: u64,
+    ) -> Result<Started, String> {
         let d = dir.path();
         let port = free_port();
         let host = format!("127.0.0.1:{port}");
@@ -83,6 +99,7 @@ impl RegistryServer {
         let mut tls = String::new();
         let mut ca_file = None;
         let mut issuer = None;
+        let mut token_realm = None;
         if matches!(setup, Setup::Htpasswd | Setup::Tls) {
             let line = run_tool(Command::new("htpasswd").args(["-Bbn", USERNAME, password]))?;
             std::fs::write(d.join("htpasswd"), line).map_err(|e| e.to_string())?;
@@ -101,7 +118,8 @@ impl RegistryServer {
             ca_file = Some(d.join("ca.crt"));
         }
         if setup == Setup::Token {
-            let (child, issuer_port) = start_issuer(d, password)?;
+            let (child, issuer_port) = start_issuer(d, password, token_ttl)?;
+            token_realm = Some(format!("http://127.0.0.1:{issuer_port}/token"));
             issuer = Some(child);
             auth = format!(
                 "auth:\n  token:\n    realm: http://127.0.0.1:{issuer_port}/token\n    service: test-registry\n    \
@@ -135,7 +153,13 @@ impl RegistryServer {
                 return Err(format!("exited with {status}: {log}"));
             }
             if TcpStream::connect(&host).is_ok() {
-                return Ok((host, registry, issuer, ca_file));
+                return Ok(Started {
+                    host,
+                    registry,
+                    issuer,
+                    ca_file,
+                    token_realm,
+                });
             }
             if Instant::now() > deadline {
                 let _ = registry.kill();
@@ -275,7 +299,7 @@ fn make_tls(d: &Path) -> Result<(), String> {
 }
 
 /// Starts the token issuer with a fresh P-256 signing key; returns it and its port.
-fn start_issuer(d: &Path, password: &str) -> Result<(Child, u16), String> {
+fn start_issuer(d: &Path, password: &str, token_ttl: u64) -> Result<(Child, u16), String> {
     let p = |name: &str| d.join(name).display().to_string();
     if !d.join("signing.crt").exists() {
         run_tool(Command::new("openssl").args([
@@ -320,7 +344,7 @@ fn start_issuer(d: &Path, password: &str) -> Result<(Child, u16), String> {
             p("signing.crt"),
             "test-issuer".into(),
             "test-registry".into(),
-            TOKEN_TTL_SECONDS.to_string(),
+            token_ttl.to_string(),
         ])
         .env("ISSUER_USERS", format!("{USERNAME}:{password}"))
         .stdin(Stdio::null())

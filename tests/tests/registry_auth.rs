@@ -6,7 +6,10 @@ mod registry_common;
 
 use chartship::auth::{self, Credentials, Environment};
 use chartship::registry::{self, Client, ClientOptions, PublishError, RegistryError, parse_target};
+use std::time::Duration;
+
 use chartship_tests::Helm;
+use chartship_tests::registry_server::fault_proxy::{Fault, FaultProxy};
 use chartship_tests::registry_server::{RegistryServer, Setup, USERNAME, canary};
 use registry_common::*;
 
@@ -260,4 +263,62 @@ fn login_file_is_read_by_helm_and_by_lookup() {
 
     assert!(auth::logout(&server.host, &config).expect("logout"));
     assert!(auth::lookup_in(&server.host, None, &env).is_none());
+}
+
+#[test]
+fn bearer_tokens_are_renewed_when_they_expire_or_are_refused() {
+    // Tokens live 11 s; chartship renews 10 s early, so after 2 s the cached token is stale.
+    let server = RegistryServer::start_with_token_ttl(Setup::Token, 11);
+    let proxy = FaultProxy::start(&server.host);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let chart = package_chart(tmp.path(), "0.1.0", "Token refresh", 0);
+    let client = Client::new(&proxy.host, options(&server)).expect("client");
+    client.intend_push(REPOSITORY);
+    client
+        .push(REPOSITORY, "0.1.0", &chart.artifact)
+        .expect("push");
+    let tokens = |s: &RegistryServer| s.issuer_log().lines().count();
+    assert_eq!(tokens(&server), 1, "{}", server.issuer_log());
+
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        client
+            .head_tag(REPOSITORY, "0.1.0")
+            .expect("head")
+            .is_some()
+    );
+    assert_eq!(
+        tokens(&server),
+        2,
+        "expired token renewed:\n{}",
+        server.issuer_log()
+    );
+
+    // The registry refuses the (cached, still valid) token once: a new one is fetched and the request repeated.
+    let realm = server.token_realm.clone().expect("realm");
+    let challenge =
+        format!(r#"Bearer realm="{realm}",service="test-registry",error="invalid_token""#);
+    proxy.inject(
+        "HEAD",
+        "/manifests/0.1.0",
+        Fault::Respond {
+            code: 401,
+            headers: vec![("WWW-Authenticate".into(), challenge)],
+        },
+        1,
+    );
+    assert!(
+        client
+            .head_tag(REPOSITORY, "0.1.0")
+            .expect("head after refusal")
+            .is_some()
+    );
+    assert_eq!(proxy.faults_injected(), 1);
+    assert_eq!(
+        tokens(&server),
+        3,
+        "refused token replaced:\n{}",
+        server.issuer_log()
+    );
+    assert_no_secret(&server.issuer_log(), &server.password);
 }

@@ -180,7 +180,9 @@ fn check_clash(
                 "a container image".to_string()
             }
             Some(other) => format!("an artifact with config media type {other}"),
-            None => format!("a {media_type}"),
+            None => format!(
+                "a manifest of type {media_type} with no config, e.g. a multi-platform index"
+            ),
         };
         return Err(PublishError::NotAChart {
             reference: reference.into(),

@@ -16,6 +16,11 @@ use std::time::Duration;
 pub enum Fault {
     /// Answer with this status (registry-style JSON error body), optionally with `Retry-After: <s>`.
     Status { code: u16, retry_after: Option<u64> },
+    /// Answer with this status and these headers (e.g. a 401 with a `WWW-Authenticate` challenge).
+    Respond {
+        code: u16,
+        headers: Vec<(String, String)>,
+    },
     /// Close the connection without forwarding or answering.
     Reset,
     /// Forward (the registry acts on it) but close the connection instead of answering.
@@ -223,6 +228,22 @@ fn handle(
             );
             if let Some(s) = retry_after {
                 resp.push_str(&format!("Retry-After: {s}\r\n"));
+            }
+            resp.push_str("\r\n");
+            resp.push_str(&payload);
+            conn.write_all(resp.as_bytes())?;
+            return conn.shutdown(Shutdown::Both);
+        }
+        Some(Fault::Respond { code, headers }) => {
+            record(format!("fault respond {code}"));
+            let payload =
+                format!(r#"{{"errors":[{{"code":"UNAUTHORIZED","message":"injected {code}"}}]}}"#);
+            let mut resp = format!(
+                "HTTP/1.1 {code} Injected\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                payload.len()
+            );
+            for (name, value) in headers {
+                resp.push_str(&format!("{name}: {value}\r\n"));
             }
             resp.push_str("\r\n");
             resp.push_str(&payload);
