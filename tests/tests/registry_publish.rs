@@ -155,7 +155,12 @@ fn helm_3_9_3_18_and_4_pull_show_and_template_both_target_layouts() {
 fn config_and_layer_blobs_equal_what_helm4_push_uploads() {
     let server = RegistryServer::start(Setup::Plain);
     let tmp = tempfile::tempdir().expect("tmp");
-    let chart = package_chart(tmp.path(), "0.3.0", "A Helm chart for Kubernetes", 0);
+    let chart = package_chart(
+        tmp.path(),
+        "0.3.0",
+        "A Helm chart for <Kubernetes> & friends",
+        0,
+    );
     let opts = options(&server);
     let target = parse_target(&oci(&server.host, REPOSITORY), None).expect("target");
     registry::publish(&target, &chart.artifact, "0.3.0", &opts, false).expect("publish");
@@ -178,6 +183,25 @@ fn config_and_layer_blobs_equal_what_helm4_push_uploads() {
         .fetch_manifest(REPOSITORY, "0.3.0")
         .expect("fetch")
         .expect("our manifest");
+    // With helm's annotation values (its `created` comes from the archive's mtime), chartship's
+    // manifest is byte-identical to helm's.
+    let helm_manifest: serde_json::Value = serde_json::from_slice(&theirs.bytes).expect("json");
+    let annotations = helm_manifest["annotations"]
+        .as_object()
+        .expect("annotations")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("string").to_string()))
+        .collect();
+    let same = chartship::registry::ChartArtifact {
+        annotations,
+        ..chart.artifact.clone()
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&same.manifest().bytes),
+        String::from_utf8_lossy(&theirs.bytes),
+        "manifest bytes differ from helm's"
+    );
+    assert_eq!(same.manifest().digest, theirs.digest);
     let theirs = inspect_manifest(&theirs.bytes, None).expect("json");
     let ours_info = inspect_manifest(&ours.bytes, None).expect("json");
     assert_eq!(ours_info.config, theirs.config, "config descriptor");

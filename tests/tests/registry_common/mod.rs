@@ -31,7 +31,7 @@ pub fn package_chart(dir: &Path, version: &str, description: &str, padding: usiz
     std::fs::write(
         src.join("Chart.yaml"),
         format!(
-            "apiVersion: v2\nname: {CHART}\ndescription: {description}\ntype: application\nversion: {version}\nappVersion: \"1.16.0\"\n"
+            "apiVersion: v2\nname: {CHART}\ndescription: \"{description}\"\ntype: application\nversion: {version}\nappVersion: \"1.16.0\"\n"
         ),
     )
     .expect("Chart.yaml");
@@ -66,8 +66,10 @@ pub fn package_chart(dir: &Path, version: &str, description: &str, padding: usiz
     let tgz = out.join(format!("{CHART}-{version}.tgz"));
     let archive = std::fs::read(&tgz).expect("packaged archive");
     // helm's config blob for this Chart.yaml (helm-behaviour.md §4.2: Go field order, compact).
+    let mut quoted = String::new();
+    chartship::registry::go_json_string(description, &mut quoted);
     let config_json = format!(
-        r#"{{"name":"{CHART}","version":"{version}","description":"{description}","apiVersion":"v2","appVersion":"1.16.0","type":"application"}}"#
+        r#"{{"name":"{CHART}","version":"{version}","description":{quoted},"apiVersion":"v2","appVersion":"1.16.0","type":"application"}}"#
     );
     let annotations = vec![
         (
