@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::LoadError;
 use crate::chart::{Chart, File, Metadata};
 use crate::ignore::{HELM_IGNORE, Rules};
 use crate::metadata;
 use crate::source::{FsSource, Kind, MemSource, Source};
 use crate::yaml::{self, Value};
-use crate::LoadError;
 
 /// helm's `MaxDecompressedFileSize` (v3.17.3+): no single chart file may be larger.
 pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
@@ -87,7 +87,9 @@ fn read_resolved(src: &dyn Source, rel: &[String]) -> Result<Vec<u8>, Resolved> 
     }
     let data = src.read(&real, MAX_FILE_SIZE + 1).map_err(Resolved::Io)?;
     if data.len() as u64 > MAX_FILE_SIZE {
-        return Err(Resolved::Refused(too_large_file(rel.last().map_or("", String::as_str))));
+        return Err(Resolved::Refused(too_large_file(
+            rel.last().map_or("", String::as_str),
+        )));
     }
     Ok(data)
 }
@@ -102,7 +104,9 @@ fn go_io_error(err: &io::Error) -> String {
 }
 
 fn too_large_file(name: &str) -> LoadError {
-    LoadError::TooLarge(format!("chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"))
+    LoadError::TooLarge(format!(
+        "chart file {name:?} is larger than the maximum file size {MAX_FILE_SIZE}"
+    ))
 }
 
 fn text_of(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -166,7 +170,9 @@ fn resolve_link(src: &dyn Source, link: &[String]) -> Result<(Vec<String>, Kind)
                         src.display(link)
                     )));
                 }
-                let target = src.read_link(&resolved).map_err(|e| io_error(src, &resolved, &e))?;
+                let target = src
+                    .read_link(&resolved)
+                    .map_err(|e| io_error(src, &resolved, &e))?;
                 if target.starts_with('/') {
                     return Err(refuse(&first_target, Some(&resolved)));
                 }
@@ -200,7 +206,9 @@ fn resolve_link(src: &dyn Source, link: &[String]) -> Result<(Vec<String>, Kind)
             _ => {}
         }
     }
-    let kind = src.lstat(&resolved).map_err(|e| io_error(src, &resolved, &e))?;
+    let kind = src
+        .lstat(&resolved)
+        .map_err(|e| io_error(src, &resolved, &e))?;
     Ok((resolved, kind))
 }
 
@@ -220,7 +228,12 @@ fn walk(src: &dyn Source) -> Result<Vec<File>, LoadError> {
         Err(_) => Rules::empty(),
     };
     rules.add_defaults();
-    let mut walker = Walker { src, rules, files: Vec::new(), stack: Vec::new() };
+    let mut walker = Walker {
+        src,
+        rules,
+        files: Vec::new(),
+        stack: Vec::new(),
+    };
     walker.dir("", &[])?;
     Ok(walker.files)
 }
@@ -243,10 +256,17 @@ impl Walker<'_> {
             )));
         }
         self.stack.push(real.to_vec());
-        let mut names = self.src.read_dir(real).map_err(|e| io_error(self.src, real, &e))?;
+        let mut names = self
+            .src
+            .read_dir(real)
+            .map_err(|e| io_error(self.src, real, &e))?;
         names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         for entry in names {
-            let n = if name.is_empty() { entry.clone() } else { format!("{name}/{entry}") };
+            let n = if name.is_empty() {
+                entry.clone()
+            } else {
+                format!("{name}/{entry}")
+            };
             let mut child = real.to_vec();
             child.push(entry);
             self.entry(&n, child)?;
@@ -256,13 +276,18 @@ impl Walker<'_> {
     }
 
     fn entry(&mut self, n: &str, real: Vec<String>) -> Result<(), LoadError> {
-        let kind = self.src.lstat(&real).map_err(|e| io_error(self.src, &real, &e))?;
+        let kind = self
+            .src
+            .lstat(&real)
+            .map_err(|e| io_error(self.src, &real, &e))?;
         let (real, kind) = match kind {
             Kind::Symlink => match resolve_link(self.src, &real) {
                 Ok(resolved) => resolved,
                 // An escaping link that the rules ignore whatever it points to is never read,
                 // so it is skipped (helm follows it first, which chartship cannot do safely).
-                Err(LoadError::Io(_)) if self.rules.ignore(n, true) && self.rules.ignore(n, false) => {
+                Err(LoadError::Io(_))
+                    if self.rules.ignore(n, true) && self.rules.ignore(n, false) =>
+                {
                     return Ok(());
                 }
                 Err(e) => return Err(e),
@@ -297,7 +322,10 @@ impl Walker<'_> {
                 if data.len() as u64 > MAX_FILE_SIZE {
                     return Err(too_large_file(base));
                 }
-                self.files.push(File { name: n.to_string(), data: strip_bom(data) });
+                self.files.push(File {
+                    name: n.to_string(),
+                    data: strip_bom(data),
+                });
             }
             // resolve_link never ends on a link.
             Kind::Symlink => {}
@@ -307,7 +335,10 @@ impl Walker<'_> {
 }
 
 fn split(name: &str) -> Vec<String> {
-    name.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect()
+    name.split('/')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn strip_bom(mut data: Vec<u8>) -> Vec<u8> {
@@ -357,8 +388,11 @@ pub(crate) fn archive_files(bytes: &[u8]) -> Result<Vec<File>, LoadError> {
     // Headers and padding are read as well; bound the whole stream so a bomb ends early.
     let budget = MAX_CHART_SIZE + MAX_CHART_SIZE / 8 + 1024 * 1024;
     let mut archive = tar::Archive::new(gz.take(budget));
-    let too_large_chart =
-        || LoadError::TooLarge(format!("decompressed chart is larger than the maximum size {MAX_CHART_SIZE}"));
+    let too_large_chart = || {
+        LoadError::TooLarge(format!(
+            "decompressed chart is larger than the maximum size {MAX_CHART_SIZE}"
+        ))
+    };
     let tar_error = |e: io::Error| LoadError::Invalid(format!("{e}"));
     let mut remaining = MAX_CHART_SIZE;
     let mut files = Vec::new();
@@ -385,12 +419,18 @@ pub(crate) fn archive_files(bytes: &[u8]) -> Result<Vec<File>, LoadError> {
             )));
         }
         let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        (&mut entry).take(size).read_to_end(&mut data).map_err(tar_error)?;
+        (&mut entry)
+            .take(size)
+            .read_to_end(&mut data)
+            .map_err(tar_error)?;
         remaining -= data.len() as u64;
         if (data.len() as u64) < size {
             return Err(too_large_chart());
         }
-        files.push(File { name, data: strip_bom(data) });
+        files.push(File {
+            name,
+            data: strip_bom(data),
+        });
     }
     if files.is_empty() {
         return Err(LoadError::Invalid("no files in chart archive".into()));
@@ -404,7 +444,9 @@ fn archive_entry_name(raw: &str) -> Result<String, LoadError> {
     let parts: Vec<&str> = raw.split(delimiter).collect();
     let n = parts[1..].join("/");
     if n.starts_with('/') {
-        return Err(LoadError::Invalid("chart illegally contains absolute paths".into()));
+        return Err(LoadError::Invalid(
+            "chart illegally contains absolute paths".into(),
+        ));
     }
     let n = go_path_clean(&n);
     if n == "." {
@@ -413,14 +455,20 @@ fn archive_entry_name(raw: &str) -> Result<String, LoadError> {
         )));
     }
     if n.starts_with("..") {
-        return Err(LoadError::Invalid("chart illegally references parent directory".into()));
+        return Err(LoadError::Invalid(
+            "chart illegally references parent directory".into(),
+        ));
     }
     let b = n.as_bytes();
     if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
-        return Err(LoadError::Invalid("chart contains illegally named files".into()));
+        return Err(LoadError::Invalid(
+            "chart contains illegally named files".into(),
+        ));
     }
     if parts[0] == "Chart.yaml" {
-        return Err(LoadError::Invalid("chart yaml not in base directory".into()));
+        return Err(LoadError::Invalid(
+            "chart yaml not in base directory".into(),
+        ));
     }
     Ok(n)
 }
@@ -493,8 +541,9 @@ pub(crate) fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             "values.schema.json" => chart.schema = Some(f.data.clone()),
             "requirements.yaml" => {
                 let m = md.get_or_insert_with(Metadata::default);
-                metadata::overlay_requirements(&text_of(&f.data), m)
-                    .map_err(|e| LoadError::Invalid(format!("cannot load requirements.yaml: {e}")))?;
+                metadata::overlay_requirements(&text_of(&f.data), m).map_err(|e| {
+                    LoadError::Invalid(format!("cannot load requirements.yaml: {e}"))
+                })?;
                 if m.api_version == "v1" {
                     chart.files.push(f.clone());
                 }
@@ -507,7 +556,10 @@ pub(crate) fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
                 }
                 let rest = &name["charts/".len()..];
                 let group = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(group).or_default().push(File { name: rest.to_string(), data: f.data.clone() });
+                subcharts.entry(group).or_default().push(File {
+                    name: rest.to_string(),
+                    data: f.data.clone(),
+                });
             }
             _ => chart.files.push(f.clone()),
         }
@@ -516,7 +568,8 @@ pub(crate) fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let Some(mut md) = md else {
         return Err(LoadError::Invalid("Chart.yaml file is missing".into()));
     };
-    md.validate().map_err(|e| LoadError::Invalid(e.to_string()))?;
+    md.validate()
+        .map_err(|e| LoadError::Invalid(e.to_string()))?;
     chart.metadata = md;
     for (group, files) in subcharts {
         if group.starts_with('_') || group.starts_with('.') {
@@ -536,7 +589,10 @@ pub(crate) fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             let inner: Vec<File> = files
                 .into_iter()
                 .filter_map(|f| {
-                    f.name.split_once('/').map(|(_, rest)| File { name: rest.to_string(), data: f.data })
+                    f.name.split_once('/').map(|(_, rest)| File {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
                 })
                 .collect();
             load_files(inner)
@@ -551,14 +607,17 @@ pub(crate) fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         })?;
         chart.dependencies.push(sub);
     }
-    chart.dependencies.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    chart
+        .dependencies
+        .sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     Ok(chart)
 }
 
 /// helm 4's `LoadValues`: every YAML document must be a map (or empty).
 pub(crate) fn check_values(text: &str) -> Result<(), String> {
-    let docs = yaml::parse_documents(text)
-        .map_err(|e| format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}"))?;
+    let docs = yaml::parse_documents(text).map_err(|e| {
+        format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")
+    })?;
     for doc in &docs {
         if let Some(f) = non_finite(doc) {
             return Err(format!(
@@ -620,7 +679,10 @@ pub(crate) fn stat_following(src: &dyn Source, rel: &[String]) -> Result<Option<
 }
 
 /// `os.ReadFile` inside the chart; `Ok(None)` if the file does not exist or is not a file.
-pub(crate) fn read_following(src: &dyn Source, rel: &[String]) -> Result<Option<Vec<u8>>, LoadError> {
+pub(crate) fn read_following(
+    src: &dyn Source,
+    rel: &[String],
+) -> Result<Option<Vec<u8>>, LoadError> {
     if stat_following(src, rel)?.is_none() {
         return Ok(None);
     }
@@ -646,10 +708,14 @@ pub(crate) fn load_archive_files_for_lint(bytes: &[u8]) -> Result<(String, Vec<F
         return Err(LoadError::Invalid("chart name not specified".into()));
     }
     if name == "." || name == ".." {
-        return Err(LoadError::Invalid(format!("chart name {name:?} is not allowed")));
+        return Err(LoadError::Invalid(format!(
+            "chart name {name:?} is not allowed"
+        )));
     }
     if name.contains('/') || name.contains('\\') {
-        return Err(LoadError::Invalid(format!("chart name {name:?} must not contain path separators")));
+        return Err(LoadError::Invalid(format!(
+            "chart name {name:?} must not contain path separators"
+        )));
     }
     Ok((name, files))
 }

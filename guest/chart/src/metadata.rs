@@ -800,7 +800,7 @@ mod tests {
         assert_eq!(format_float32(123456.0), "123456");
         assert_eq!(format_float32(0.0001), "0.0001");
         assert_eq!(format_float32(0.00001), "1e-05");
-        assert_eq!(format_float32(3.14159265358979), "3.1415927");
+        assert_eq!(format_float32(1.23456789), "1.2345679");
         assert_eq!(format_float32(-2.5), "-2.5");
         assert_eq!(format_float32(1e40), "+Inf");
         assert_eq!(format_float32(0.0), "0");

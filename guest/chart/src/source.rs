@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 /// What `lstat` says about an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    File { size: u64 },
+    File {
+        size: u64,
+    },
     Dir,
     Symlink,
     /// fifo, socket, device: helm refuses to load them.
@@ -36,7 +38,9 @@ pub(crate) struct FsSource {
 
 impl FsSource {
     pub(crate) fn new(root: &Path) -> Self {
-        FsSource { root: root.to_path_buf() }
+        FsSource {
+            root: root.to_path_buf(),
+        }
     }
 
     fn path(&self, rel: &[String]) -> PathBuf {
@@ -52,7 +56,11 @@ impl Source for FsSource {
     fn lstat(&self, rel: &[String]) -> io::Result<Kind> {
         let path = self.path(rel);
         // The root itself may be reached through a link; everything below it is not followed.
-        let meta = if rel.is_empty() { std::fs::metadata(&path)? } else { std::fs::symlink_metadata(&path)? };
+        let meta = if rel.is_empty() {
+            std::fs::metadata(&path)?
+        } else {
+            std::fs::symlink_metadata(&path)?
+        };
         let ft = meta.file_type();
         Ok(if ft.is_symlink() {
             Kind::Symlink
@@ -83,7 +91,10 @@ impl Source for FsSource {
     fn read_link(&self, rel: &[String]) -> io::Result<String> {
         let target = std::fs::read_link(self.path(rel))?;
         target.into_os_string().into_string().map_err(|raw| {
-            io::Error::new(io::ErrorKind::InvalidData, format!("link target {raw:?} is not valid UTF-8"))
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("link target {raw:?} is not valid UTF-8"),
+            )
         })
     }
 
@@ -108,7 +119,10 @@ pub(crate) struct MemSource {
 
 impl MemSource {
     pub(crate) fn new(root: String, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
-        MemSource { root, files: files.into_iter().collect() }
+        MemSource {
+            root,
+            files: files.into_iter().collect(),
+        }
     }
 
     fn key(rel: &[String]) -> String {
@@ -120,7 +134,10 @@ impl MemSource {
             return true;
         }
         let prefix = format!("{key}/");
-        self.files.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
+        self.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
     }
 }
 
@@ -131,14 +148,23 @@ impl Source for MemSource {
             return Ok(Kind::Dir);
         }
         match self.files.get(&key) {
-            Some(data) => Ok(Kind::File { size: data.len() as u64 }),
-            None => Err(io::Error::new(io::ErrorKind::NotFound, "no such file or directory")),
+            Some(data) => Ok(Kind::File {
+                size: data.len() as u64,
+            }),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such file or directory",
+            )),
         }
     }
 
     fn read_dir(&self, rel: &[String]) -> io::Result<Vec<String>> {
         let key = Self::key(rel);
-        let prefix = if key.is_empty() { String::new() } else { format!("{key}/") };
+        let prefix = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}/")
+        };
         let mut names: Vec<String> = self
             .files
             .range(prefix.clone()..)
@@ -150,7 +176,10 @@ impl Source for MemSource {
     }
 
     fn read_link(&self, _rel: &[String]) -> io::Result<String> {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, "not a symbolic link"))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a symbolic link",
+        ))
     }
 
     fn read(&self, rel: &[String], limit: u64) -> io::Result<Vec<u8>> {
@@ -163,6 +192,10 @@ impl Source for MemSource {
     }
 
     fn display(&self, rel: &[String]) -> String {
-        if rel.is_empty() { self.root.clone() } else { format!("{}/{}", self.root, Self::key(rel)) }
+        if rel.is_empty() {
+            self.root.clone()
+        } else {
+            format!("{}/{}", self.root, Self::key(rel))
+        }
     }
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use chartship_chart::lint::{LintReport, lint_dir};
 
 fn fixture(case: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/charts").join(case);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/charts")
+        .join(case);
     p.canonicalize().unwrap_or(p)
 }
 

@@ -52,14 +52,33 @@ fn err(bytes: &[u8]) -> String {
 
 #[test]
 fn path_checks_match_helm4() {
-    let cases: &[(&[(&str, &[u8])], &str)] = &[
-        (&[("c/Chart.yaml", CHART), ("c//etc/passwd", b"x")], "chart illegally contains absolute paths"),
-        (&[("c/Chart.yaml", CHART), ("c/../../x", b"x")], "chart illegally references parent directory"),
-        (&[("Chart.yaml", CHART)], "chart illegally contains content outside the base directory: \"Chart.yaml\""),
-        (&[("c/Chart.yaml", CHART), ("Chart.yaml/x", b"x")], "chart yaml not in base directory"),
-        (&[("c/Chart.yaml", CHART), ("c/C:/x", b"x")], "chart contains illegally named files"),
+    type Entries<'a> = &'a [(&'a str, &'a [u8])];
+    let cases: &[(Entries<'_>, &str)] = &[
+        (
+            &[("c/Chart.yaml", CHART), ("c//etc/passwd", b"x")],
+            "chart illegally contains absolute paths",
+        ),
+        (
+            &[("c/Chart.yaml", CHART), ("c/../../x", b"x")],
+            "chart illegally references parent directory",
+        ),
+        (
+            &[("Chart.yaml", CHART)],
+            "chart illegally contains content outside the base directory: \"Chart.yaml\"",
+        ),
+        (
+            &[("c/Chart.yaml", CHART), ("Chart.yaml/x", b"x")],
+            "chart yaml not in base directory",
+        ),
+        (
+            &[("c/Chart.yaml", CHART), ("c/C:/x", b"x")],
+            "chart contains illegally named files",
+        ),
         (&[], "no files in chart archive"),
-        (&[("c/values.yaml", b"a: 1\n")], "Chart.yaml file is missing"),
+        (
+            &[("c/values.yaml", b"a: 1\n")],
+            "Chart.yaml file is missing",
+        ),
     ];
     for (entries, helm4) in cases {
         assert_eq!(err(&gzip(&tar(entries))), *helm4, "{entries:?}");
@@ -68,11 +87,18 @@ fn path_checks_match_helm4() {
 
 #[test]
 fn backslash_separators_and_any_top_directory() {
-    let c = load_archive(&gzip(&tar(&[("c\\Chart.yaml", CHART), ("c\\templates\\a.yaml", b"x: 1\n")])))
-        .expect("helm4 accepts it");
+    let c = load_archive(&gzip(&tar(&[
+        ("c\\Chart.yaml", CHART),
+        ("c\\templates\\a.yaml", b"x: 1\n"),
+    ])))
+    .expect("helm4 accepts it");
     assert_eq!(c.metadata.name, "c");
     assert_eq!(c.templates[0].name, "templates/a.yaml");
-    let c = load_archive(&gzip(&tar(&[("whatever/Chart.yaml", CHART), ("whatever/a/./b//c", b"x")]))).expect("loads");
+    let c = load_archive(&gzip(&tar(&[
+        ("whatever/Chart.yaml", CHART),
+        ("whatever/a/./b//c", b"x"),
+    ])))
+    .expect("loads");
     assert_eq!(c.files[0].name, "a/b/c");
 }
 
@@ -108,7 +134,10 @@ fn declared_sizes_are_checked_before_reading() {
     t.extend_from_slice(CHART);
     t.resize(512 * 2, 0);
     t.extend_from_slice(&header("c/huge", 0o77_777_777_777, b'0'));
-    assert_eq!(err(&gzip(&t)), "decompressed chart is larger than the maximum size 104857600");
+    assert_eq!(
+        err(&gzip(&t)),
+        "decompressed chart is larger than the maximum size 104857600"
+    );
     let mut t = Vec::new();
     t.extend_from_slice(&header("c/big.bin", 5 * 1024 * 1024 + 1, b'0'));
     assert_eq!(
@@ -125,7 +154,8 @@ fn gzip_bomb_stops_at_the_total_limit() {
     let mut names = vec![("c/Chart.yaml".to_string(), CHART.len())];
     names.extend((0..21).map(|i| (format!("c/zero{i:02}"), zeros.len())));
     for (name, size) in &names {
-        gz.write_all(&header(name, *size as u64, b'0')).expect("gzip");
+        gz.write_all(&header(name, *size as u64, b'0'))
+            .expect("gzip");
         if name == "c/Chart.yaml" {
             gz.write_all(CHART).expect("gzip");
             gz.write_all(&vec![0u8; 512 - CHART.len()]).expect("gzip");
@@ -138,6 +168,8 @@ fn gzip_bomb_stops_at_the_total_limit() {
     assert!(bomb.len() < 1024 * 1024);
     assert_eq!(
         load_archive(&bomb).map(|_| ()),
-        Err(LoadError::TooLarge("decompressed chart is larger than the maximum size 104857600".into()))
+        Err(LoadError::TooLarge(
+            "decompressed chart is larger than the maximum size 104857600".into()
+        ))
     );
 }

@@ -17,7 +17,11 @@ fn write(dir: &Path, name: &str, data: &[u8]) {
 }
 
 fn chart(dir: &Path, name: &str) {
-    write(dir, "Chart.yaml", format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n").as_bytes());
+    write(
+        dir,
+        "Chart.yaml",
+        format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n").as_bytes(),
+    );
 }
 
 fn err_text(r: Result<chartship_chart::Chart, LoadError>) -> String {
@@ -32,24 +36,52 @@ fn walk_order_is_per_directory_byte_order() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
     chart(d, "order");
-    for f in ["a/x", "a-b", "a.txt", "B", "templates/z.yaml", "templates/a/b.yaml", "templates/a-b.yaml"] {
+    for f in [
+        "a/x",
+        "a-b",
+        "a.txt",
+        "B",
+        "templates/z.yaml",
+        "templates/a/b.yaml",
+        "templates/a-b.yaml",
+    ] {
         write(d, f, b"x");
     }
     let c = load_dir(d).expect("loads");
     let names: Vec<&str> = c.raw.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["B", "Chart.yaml", "a/x", "a-b", "a.txt", "templates/a/b.yaml", "templates/a-b.yaml", "templates/z.yaml"]
+        [
+            "B",
+            "Chart.yaml",
+            "a/x",
+            "a-b",
+            "a.txt",
+            "templates/a/b.yaml",
+            "templates/a-b.yaml",
+            "templates/z.yaml"
+        ]
     );
     let templates: Vec<&str> = c.templates.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(templates, ["templates/a/b.yaml", "templates/a-b.yaml", "templates/z.yaml"]);
+    assert_eq!(
+        templates,
+        [
+            "templates/a/b.yaml",
+            "templates/a-b.yaml",
+            "templates/z.yaml"
+        ]
+    );
 }
 
 #[test]
 fn bom_is_stripped_from_every_file() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    write(d, "Chart.yaml", b"\xEF\xBB\xBFapiVersion: v2\nname: bom\nversion: 1.0.0\n");
+    write(
+        d,
+        "Chart.yaml",
+        b"\xEF\xBB\xBFapiVersion: v2\nname: bom\nversion: 1.0.0\n",
+    );
     write(d, "values.yaml", b"\xEF\xBB\xBFa: 1\n");
     write(d, "README.md", b"\xEF\xBB\xBFhi");
     let c = load_dir(d).expect("loads");
@@ -66,7 +98,11 @@ fn classification() {
     chart(d, "cls");
     write(d, "values.yaml", b"a: 1\n");
     write(d, "values.schema.json", b"{}");
-    write(d, "Chart.lock", b"digest: sha256:00\ngenerated: \"2026-01-02T03:04:05Z\"\ndependencies: []\n");
+    write(
+        d,
+        "Chart.lock",
+        b"digest: sha256:00\ngenerated: \"2026-01-02T03:04:05Z\"\ndependencies: []\n",
+    );
     write(d, "templates/deep/x.anything", b"x");
     write(d, "crds/c.yaml", b"x");
     write(d, "charts/sub-1.0.0.tgz.prov", b"sig");
@@ -77,22 +113,47 @@ fn classification() {
     assert!(c.lock.is_some());
     assert_eq!(c.schema.as_deref(), Some(&b"{}"[..]));
     let files: Vec<&str> = c.files.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(files, ["charts/sub-1.0.0.tgz.prov", "crds/c.yaml", "nested/values.yaml"]);
+    assert_eq!(
+        files,
+        [
+            "charts/sub-1.0.0.tgz.prov",
+            "crds/c.yaml",
+            "nested/values.yaml"
+        ]
+    );
     assert_eq!(c.templates.len(), 1);
     assert!(c.dependencies.is_empty());
-    assert!(!c.raw.iter().any(|f| f.name == "Chart.lock") || c.files.iter().all(|f| f.name != "Chart.lock"));
+    assert!(
+        !c.raw.iter().any(|f| f.name == "Chart.lock")
+            || c.files.iter().all(|f| f.name != "Chart.lock")
+    );
 }
 
 #[test]
 fn requirements_yaml_overlays_metadata() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    write(d, "Chart.yaml", b"apiVersion: v1\nname: old\nversion: 1.0.0\n");
-    write(d, "requirements.yaml", b"dependencies:\n- name: dep\n  version: 1.x\n  repository: https://x.io\n");
-    write(d, "charts/dep/Chart.yaml", b"apiVersion: v1\nname: dep\nversion: 1.2.0\n");
+    write(
+        d,
+        "Chart.yaml",
+        b"apiVersion: v1\nname: old\nversion: 1.0.0\n",
+    );
+    write(
+        d,
+        "requirements.yaml",
+        b"dependencies:\n- name: dep\n  version: 1.x\n  repository: https://x.io\n",
+    );
+    write(
+        d,
+        "charts/dep/Chart.yaml",
+        b"apiVersion: v1\nname: dep\nversion: 1.2.0\n",
+    );
     let c = load_dir(d).expect("loads");
     assert_eq!(c.metadata.dependencies.len(), 1);
-    assert!(c.files.iter().any(|f| f.name == "requirements.yaml"), "kept for v1 charts");
+    assert!(
+        c.files.iter().any(|f| f.name == "requirements.yaml"),
+        "kept for v1 charts"
+    );
     let tmp2 = tempfile::tempdir().expect("tempdir");
     let d2 = tmp2.path();
     chart(d2, "new");
@@ -108,14 +169,32 @@ fn subcharts_as_directories_and_archives_sorted_by_name() {
     let d = tmp.path();
     chart(d, "parent");
     // Directory names differ from chart names: the chart name is what counts.
-    write(d, "charts/zz-dir/Chart.yaml", b"apiVersion: v2\nname: alpha\nversion: 1.0.0\n");
+    write(
+        d,
+        "charts/zz-dir/Chart.yaml",
+        b"apiVersion: v2\nname: alpha\nversion: 1.0.0\n",
+    );
     write(d, "charts/zz-dir/templates/a.yaml", b"x: 1\n");
     let inner = tempfile::tempdir().expect("tempdir");
-    write(inner.path(), "Chart.yaml", b"apiVersion: v2\nname: beta\nversion: 2.0.0\n");
-    let tgz = tgz(&[("beta/Chart.yaml", b"apiVersion: v2\nname: beta\nversion: 2.0.0\n"), ("beta/values.yaml", b"b: 2\n")]);
+    write(
+        inner.path(),
+        "Chart.yaml",
+        b"apiVersion: v2\nname: beta\nversion: 2.0.0\n",
+    );
+    let tgz = tgz(&[
+        (
+            "beta/Chart.yaml",
+            b"apiVersion: v2\nname: beta\nversion: 2.0.0\n",
+        ),
+        ("beta/values.yaml", b"b: 2\n"),
+    ]);
     write(d, "charts/aa-beta-2.0.0.tgz", &tgz);
     let c = load_dir(d).expect("loads");
-    let names: Vec<&str> = c.dependencies.iter().map(|s| s.metadata.name.as_str()).collect();
+    let names: Vec<&str> = c
+        .dependencies
+        .iter()
+        .map(|s| s.metadata.name.as_str())
+        .collect();
     assert_eq!(names, ["alpha", "beta"]);
     assert_eq!(c.dependencies[0].templates[0].name, "templates/a.yaml");
     assert_eq!(c.dependencies[1].values.as_deref(), Some(&b"b: 2\n"[..]));
@@ -140,15 +219,31 @@ fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
 #[test]
 fn subchart_errors_match_helm4() {
     let cases: &[(&str, &[u8], &str)] = &[
-        ("charts/README.txt", b"x\n", "error unpacking subchart README.txt in p: Chart.yaml file is missing"),
-        ("charts/x-1.0.0.tar.gz", b"x\n", "error unpacking subchart x-1.0.0.tar.gz in p: Chart.yaml file is missing"),
-        ("charts/sub-1.0.0.tgz", b"x\n", "error unpacking subchart sub-1.0.0.tgz in p: unexpected EOF"),
+        (
+            "charts/README.txt",
+            b"x\n",
+            "error unpacking subchart README.txt in p: Chart.yaml file is missing",
+        ),
+        (
+            "charts/x-1.0.0.tar.gz",
+            b"x\n",
+            "error unpacking subchart x-1.0.0.tar.gz in p: Chart.yaml file is missing",
+        ),
+        (
+            "charts/sub-1.0.0.tgz",
+            b"x\n",
+            "error unpacking subchart sub-1.0.0.tgz in p: unexpected EOF",
+        ),
         (
             "charts/s/Chart.yaml",
             b"apiVersion: v2\nname: s\nversion: x\n",
             "error unpacking subchart s in p: validation: chart.metadata.version \"x\" is invalid",
         ),
-        ("charts/a.tgz/x", b"x", "error unpacking subchart tar in p: expected a.tgz, got a.tgz/x"),
+        (
+            "charts/a.tgz/x",
+            b"x",
+            "error unpacking subchart tar in p: expected a.tgz, got a.tgz/x",
+        ),
     ];
     for (path, data, helm4) in cases {
         let tmp = tempfile::tempdir().expect("tempdir");
@@ -166,7 +261,12 @@ fn file_size_limit_matches_helm4() {
     assert!(load_dir(tmp.path()).is_ok(), "exactly 5 MiB is allowed");
     write(tmp.path(), "big.bin", &vec![0u8; 5 * 1024 * 1024 + 1]);
     let e = load_dir(tmp.path()).map(|_| ());
-    assert_eq!(e, Err(LoadError::TooLarge("chart file \"big.bin\" is larger than the maximum file size 5242880".into())));
+    assert_eq!(
+        e,
+        Err(LoadError::TooLarge(
+            "chart file \"big.bin\" is larger than the maximum file size 5242880".into()
+        ))
+    );
 }
 
 #[test]
@@ -174,12 +274,23 @@ fn missing_chart_yaml_and_version_dispatch() {
     let tmp = tempfile::tempdir().expect("tempdir");
     write(tmp.path(), "values.yaml", b"a: 1\n");
     let e = err_text(load_dir(tmp.path()));
-    assert!(e.starts_with("unable to detect chart at ") && e.ends_with("/Chart.yaml: no such file or directory"), "{e}");
-    write(tmp.path(), "Chart.yaml", b"apiVersion: v9\nname: x\nversion: 1.0.0\n");
+    assert!(
+        e.starts_with("unable to detect chart at ")
+            && e.ends_with("/Chart.yaml: no such file or directory"),
+        "{e}"
+    );
+    write(
+        tmp.path(),
+        "Chart.yaml",
+        b"apiVersion: v9\nname: x\nversion: 1.0.0\n",
+    );
     assert_eq!(err_text(load_dir(tmp.path())), "unsupported chart version");
     write(tmp.path(), "Chart.yaml", b"name: x\nversion: 1.0.0\n");
     let c = load_dir(tmp.path()).expect("loads");
-    assert_eq!(c.metadata.api_version, "v1", "empty apiVersion defaults to v1");
+    assert_eq!(
+        c.metadata.api_version, "v1",
+        "empty apiVersion defaults to v1"
+    );
 }
 
 #[cfg(unix)]
@@ -222,7 +333,11 @@ mod unix {
         let get = |n: &str| c.raw.iter().find(|f| f.name == n).map(|f| f.data.clone());
         assert_eq!(get("alias.txt"), Some(b"real".to_vec()));
         assert_eq!(get("chain.txt"), Some(b"real".to_vec()));
-        assert_eq!(get("files/conf/app.yaml"), Some(b"conf".to_vec()), "linked dir keeps the link's name");
+        assert_eq!(
+            get("files/conf/app.yaml"),
+            Some(b"conf".to_vec()),
+            "linked dir keeps the link's name"
+        );
     }
 
     #[test]
@@ -245,7 +360,10 @@ mod unix {
                 Err(LoadError::Io(m)) => {
                     assert!(m.contains(&d.join("leak.txt").display().to_string()), "{m}");
                     assert!(m.contains(&target), "{m}");
-                    assert!(m.contains("chartship does not follow links out of the chart (helm would)"), "{m}");
+                    assert!(
+                        m.contains("chartship does not follow links out of the chart (helm would)"),
+                        "{m}"
+                    );
                 }
                 other => panic!("link to {target} was not refused: {other:?}"),
             }
@@ -270,9 +388,17 @@ mod unix {
     #[test]
     fn an_escaping_chart_yaml_link_is_refused_before_reading() {
         let outside = tempfile::tempdir().expect("tempdir");
-        write(outside.path(), "Chart.yaml", b"apiVersion: v2\nname: x\nversion: 1.0.0\n");
+        write(
+            outside.path(),
+            "Chart.yaml",
+            b"apiVersion: v2\nname: x\nversion: 1.0.0\n",
+        );
         let tmp = tempfile::tempdir().expect("tempdir");
-        symlink(outside.path().join("Chart.yaml"), tmp.path().join("Chart.yaml")).expect("symlink");
+        symlink(
+            outside.path().join("Chart.yaml"),
+            tmp.path().join("Chart.yaml"),
+        )
+        .expect("symlink");
         assert!(matches!(load_dir(tmp.path()), Err(LoadError::Io(_))));
     }
 
@@ -326,7 +452,10 @@ mod unix {
 #[test]
 fn load_archive_round_trip() {
     let bytes = tgz(&[
-        ("anything/Chart.yaml", b"apiVersion: v2\nname: arc\nversion: 1.0.0\n"),
+        (
+            "anything/Chart.yaml",
+            b"apiVersion: v2\nname: arc\nversion: 1.0.0\n",
+        ),
         ("anything/templates/a.yaml", b"\xEF\xBB\xBFa: 1\n"),
     ]);
     let c = load_archive(&bytes).expect("loads");

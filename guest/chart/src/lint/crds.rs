@@ -17,7 +17,13 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
         None => return Ok(()),
         Some(Kind::Dir) => {}
         Some(_) => {
-            l.add(Severity::Error, "crds.not-a-directory", PATH, None, "not a directory".into());
+            l.add(
+                Severity::Error,
+                "crds.not-a-directory",
+                PATH,
+                None,
+                "not a directory".into(),
+            );
             return Ok(());
         }
     }
@@ -62,7 +68,13 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
                     let (api_version, kind) = match (field("apiVersion"), field("kind")) {
                         (Ok(a), Ok(k)) => (a, k),
                         (Err(e), _) | (_, Err(e)) => {
-                            l.add(Severity::Error, "crds.parse", &name, None, format!("unable to parse YAML: {e}"));
+                            l.add(
+                                Severity::Error,
+                                "crds.parse",
+                                &name,
+                                None,
+                                format!("unable to parse YAML: {e}"),
+                            );
                             return Ok(());
                         }
                     };

@@ -214,7 +214,10 @@ impl Parser<'_> {
         for (k, &want) in word.iter().enumerate() {
             let c = self.peek().ok_or(EOF)?;
             if c != want {
-                return Err(invalid(c, &format!("in literal {name} (expecting {})", quote_char(want))));
+                return Err(invalid(
+                    c,
+                    &format!("in literal {name} (expecting {})", quote_char(want)),
+                ));
             }
             let _ = k;
             self.i += 1;
@@ -230,18 +233,51 @@ mod tests {
     #[test]
     fn go_decoder_messages() {
         // "unexpected EOF" measured with helm4 lint on `{"type": "object", `.
-        assert_eq!(check(br#"{"type": "object", "#), Err("unexpected EOF".into()));
+        assert_eq!(
+            check(br#"{"type": "object", "#),
+            Err("unexpected EOF".into())
+        );
         assert_eq!(check(b"   "), Err("EOF".into()));
-        assert_eq!(check(br#"{"a": x}"#), Err("invalid character 'x' looking for beginning of value".into()));
-        assert_eq!(check(br#"{a: 1}"#), Err("invalid character 'a' looking for beginning of object key string".into()));
-        assert_eq!(check(br#"{"a" 1}"#), Err("invalid character '1' after object key".into()));
-        assert_eq!(check(br#"{"a": 1 "b": 2}"#), Err("invalid character '\"' after object key:value pair".into()));
-        assert_eq!(check(br#"[1 2]"#), Err("invalid character '2' after array element".into()));
-        assert_eq!(check(br#"[tru]"#), Err("invalid character ']' in literal true (expecting 'e')".into()));
-        assert_eq!(check(br#"{} x"#), Err("invalid character after top-level value".into()));
-        assert_eq!(check(br#"[-]"#), Err("invalid character ']' in numeric literal".into()));
-        assert_eq!(check(b"{\"a\": \"x\ny\"}"), Err("invalid character '\\n' in string literal".into()));
-        assert_eq!(check(br#"{"a": [1, {"b": null}], "c": -1.5e+3, "d": "\u00e9\n"}"#), Ok(()));
+        assert_eq!(
+            check(br#"{"a": x}"#),
+            Err("invalid character 'x' looking for beginning of value".into())
+        );
+        assert_eq!(
+            check(br#"{a: 1}"#),
+            Err("invalid character 'a' looking for beginning of object key string".into())
+        );
+        assert_eq!(
+            check(br#"{"a" 1}"#),
+            Err("invalid character '1' after object key".into())
+        );
+        assert_eq!(
+            check(br#"{"a": 1 "b": 2}"#),
+            Err("invalid character '\"' after object key:value pair".into())
+        );
+        assert_eq!(
+            check(br#"[1 2]"#),
+            Err("invalid character '2' after array element".into())
+        );
+        assert_eq!(
+            check(br#"[tru]"#),
+            Err("invalid character ']' in literal true (expecting 'e')".into())
+        );
+        assert_eq!(
+            check(br#"{} x"#),
+            Err("invalid character after top-level value".into())
+        );
+        assert_eq!(
+            check(br#"[-]"#),
+            Err("invalid character ']' in numeric literal".into())
+        );
+        assert_eq!(
+            check(b"{\"a\": \"x\ny\"}"),
+            Err("invalid character '\\n' in string literal".into())
+        );
+        assert_eq!(
+            check(br#"{"a": [1, {"b": null}], "c": -1.5e+3, "d": "\u00e9\n"}"#),
+            Ok(())
+        );
         assert_eq!(check(&[b'['; 20_000]), Err("exceeded max depth".into()));
     }
 }

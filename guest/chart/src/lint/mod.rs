@@ -28,7 +28,11 @@ pub struct LintReport {
 impl LintReport {
     /// Whether helm would count the chart as failed (`strict`: warnings fail too).
     pub fn failed(&self, strict: bool) -> bool {
-        let limit = if strict { Severity::Warning } else { Severity::Error };
+        let limit = if strict {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         self.diagnostics.iter().any(|d| d.severity >= limit)
     }
 }
@@ -74,8 +78,21 @@ pub(crate) struct Linter<'a> {
 }
 
 impl<'a> Linter<'a> {
-    fn add(&mut self, severity: Severity, rule: &'static str, path: &str, line: Option<u32>, message: String) {
-        self.report.diagnostics.push(Diagnostic { severity, rule, path: path.to_string(), line, message });
+    fn add(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        path: &str,
+        line: Option<u32>,
+        message: String,
+    ) {
+        self.report.diagnostics.push(Diagnostic {
+            severity,
+            rule,
+            path: path.to_string(),
+            line,
+            message,
+        });
     }
 
     /// What `os.Stat` says (links followed, never out of the chart); `None` if absent.
@@ -105,8 +122,12 @@ impl<'a> Linter<'a> {
 }
 
 fn lint_source(src: &dyn Source, chart_dir: &str) -> Result<LintReport, LoadError> {
-    let mut linter =
-        Linter { src, chart_dir: chart_dir.to_string(), report: LintReport::default(), loaded: None };
+    let mut linter = Linter {
+        src,
+        chart_dir: chart_dir.to_string(),
+        report: LintReport::default(),
+        loaded: None,
+    };
     // helm's guard: `os.Stat(<path>/Chart.yaml)` must succeed, else the chart fails unlinted.
     if linter.stat(&["Chart.yaml"])?.is_none() {
         let path = format!("{chart_dir}/Chart.yaml");
@@ -115,7 +136,9 @@ fn lint_source(src: &dyn Source, chart_dir: &str) -> Result<LintReport, LoadErro
             "lint.chart-not-found",
             "",
             None,
-            format!("unable to check Chart.yaml file in chart: stat {path}: no such file or directory"),
+            format!(
+                "unable to check Chart.yaml file in chart: stat {path}: no such file or directory"
+            ),
         );
         return Ok(linter.report);
     }

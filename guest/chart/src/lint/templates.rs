@@ -12,12 +12,24 @@ const VALID_EXTENSIONS: [&str; 4] = [".yaml", ".yml", ".tpl", ".txt"];
 pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     match l.stat(&["templates"])? {
         None => {
-            l.add(Severity::Warning, "templates.missing", PATH, None, "directory does not exist".into());
+            l.add(
+                Severity::Warning,
+                "templates.missing",
+                PATH,
+                None,
+                "directory does not exist".into(),
+            );
             return Ok(());
         }
         Some(Kind::Dir) => {}
         Some(_) => {
-            l.add(Severity::Error, "templates.not-a-directory", PATH, None, "not a directory".into());
+            l.add(
+                Severity::Error,
+                "templates.not-a-directory",
+                PATH,
+                None,
+                "not a directory".into(),
+            );
             return Ok(());
         }
     }
@@ -31,7 +43,9 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     for name in names {
         let ext = go_ext(&name);
         if !VALID_EXTENSIONS.contains(&ext) {
-            let m = format!("file extension '{ext}' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt");
+            let m = format!(
+                "file extension '{ext}' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt"
+            );
             l.add(Severity::Error, "templates.extension", &name, None, m);
         }
     }

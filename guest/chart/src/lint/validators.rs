@@ -39,7 +39,9 @@ fn valid_escapes(s: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) {
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
                 return false;
             }
             i += 3;
@@ -59,7 +61,26 @@ fn valid_authority(authority: &str) -> bool {
     if let Some(u) = userinfo {
         let ok = u.chars().all(|c| {
             c.is_ascii_alphanumeric()
-                || matches!(c, '-' | '.' | '_' | ':' | '~' | '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | '%' | '@')
+                || matches!(
+                    c,
+                    '-' | '.'
+                        | '_'
+                        | ':'
+                        | '~'
+                        | '!'
+                        | '$'
+                        | '&'
+                        | '\''
+                        | '('
+                        | ')'
+                        | '*'
+                        | '+'
+                        | ','
+                        | ';'
+                        | '='
+                        | '%'
+                        | '@'
+                )
         });
         if !ok || !valid_escapes(u) {
             return false;
@@ -69,7 +90,10 @@ fn valid_authority(authority: &str) -> bool {
         let Some((inside, after)) = rest.split_once(']') else {
             return false;
         };
-        if !inside.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%')) {
+        if !inside
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%'))
+        {
             return false;
         }
         match after {
@@ -91,7 +115,30 @@ fn valid_authority(authority: &str) -> bool {
     host.chars().all(|c| {
         !c.is_ascii()
             || c.is_ascii_alphanumeric()
-            || matches!(c, '-' | '_' | '.' | '~' | '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | ':' | '[' | ']' | '<' | '>' | '"' | '%')
+            || matches!(
+                c,
+                '-' | '_'
+                    | '.'
+                    | '~'
+                    | '!'
+                    | '$'
+                    | '&'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | ':'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '"'
+                    | '%'
+            )
     }) && valid_escapes(host)
 }
 
@@ -107,7 +154,10 @@ pub(super) fn is_url(s: &str) -> bool {
     let mut rest = s;
     if let Some(i) = s.find("://") {
         let scheme = &s[..i];
-        if !matches!(scheme, "http" | "https" | "ftp" | "tcp" | "udp" | "ws" | "wss") {
+        if !matches!(
+            scheme,
+            "http" | "https" | "ftp" | "tcp" | "udp" | "ws" | "wss"
+        ) {
             return false;
         }
         rest = &s[i + 3..];
@@ -116,7 +166,11 @@ pub(super) fn is_url(s: &str) -> bool {
     let (authority, _path) = rest.split_at(end);
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = match host_port.strip_prefix('[') {
-        Some(v6) => return v6.split_once(']').is_some_and(|(ip, _)| ip.chars().all(|c| c.is_ascii_hexdigit() || c == ':')),
+        Some(v6) => {
+            return v6
+                .split_once(']')
+                .is_some_and(|(ip, _)| ip.chars().all(|c| c.is_ascii_hexdigit() || c == ':'));
+        }
         None => match host_port.rsplit_once(':') {
             Some((h, port)) => {
                 if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
@@ -132,7 +186,10 @@ pub(super) fn is_url(s: &str) -> bool {
         return false;
     }
     host.split('.').all(|label| {
-        !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
+        !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
     })
 }
 
@@ -142,11 +199,16 @@ pub(super) fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
-    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (c as u32) >= 0xA0;
+    let atext = |c: char| {
+        c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (c as u32) >= 0xA0
+    };
     let local_ok = if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
         true
     } else {
-        !local.is_empty() && local.split('.').all(|part| !part.is_empty() && part.chars().all(atext))
+        !local.is_empty()
+            && local
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(atext))
     };
     if !local_ok {
         return false;
@@ -163,7 +225,10 @@ pub(super) fn is_email(s: &str) -> bool {
             && l.chars().last().is_some_and(alnum)
             && l.chars().all(|c| alnum(c) || matches!(c, '-' | '_' | '~'))
     };
-    labels.iter().all(|l| label_ok(l)) && labels.last().is_some_and(|t| t.chars().next().is_some_and(|c| !c.is_ascii_digit()))
+    labels.iter().all(|l| label_ok(l))
+        && labels
+            .last()
+            .is_some_and(|t| t.chars().next().is_some_and(|c| !c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -172,20 +237,46 @@ mod tests {
 
     #[test]
     fn request_urls() {
-        for ok in ["https://x.io/i.png", "http://localhost:8080/a", "file:///tmp/x", "s3://bucket/k", "http://user:pw@h/p?q"] {
+        for ok in [
+            "https://x.io/i.png",
+            "http://localhost:8080/a",
+            "file:///tmp/x",
+            "s3://bucket/k",
+            "http://user:pw@h/p?q",
+        ] {
             assert!(is_request_url(ok), "{ok}");
         }
-        for bad in ["", "foo", "x.io/icon.png", "mailto:a@b.c", "http://a b", "http://h:xx/", "http://x/%zz", "://x"] {
+        for bad in [
+            "",
+            "foo",
+            "x.io/icon.png",
+            "mailto:a@b.c",
+            "http://a b",
+            "http://h:xx/",
+            "http://x/%zz",
+            "://x",
+        ] {
             assert!(!is_request_url(bad), "{bad}");
         }
     }
 
     #[test]
     fn urls_and_emails() {
-        for ok in ["https://example.com", "example.com", "http://10.0.0.1:80/x", "www.helm.sh/docs"] {
+        for ok in [
+            "https://example.com",
+            "example.com",
+            "http://10.0.0.1:80/x",
+            "www.helm.sh/docs",
+        ] {
             assert!(is_url(ok), "{ok}");
         }
-        for bad in ["a b", "ftp", ".example.com", "gopher://x.io", "http://x.io:999999"] {
+        for bad in [
+            "a b",
+            "ftp",
+            ".example.com",
+            "gopher://x.io",
+            "http://x.io:999999",
+        ] {
             assert!(!is_url(bad), "{bad}");
         }
         for ok in ["a@b.co", "first.last+tag@sub.example.org"] {

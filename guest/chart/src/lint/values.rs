@@ -13,11 +13,20 @@ const SCHEMA: &str = "values.schema.json";
 
 pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     let Some(kind) = l.stat(&[PATH])? else {
-        l.add(Severity::Info, "values.missing", PATH, None, "file does not exist".into());
+        l.add(
+            Severity::Info,
+            "values.missing",
+            PATH,
+            None,
+            "file does not exist".into(),
+        );
         return Ok(());
     };
     if kind == Kind::Dir {
-        let m = format!("unable to parse YAML: read {}/{PATH}: is a directory", l.chart_dir);
+        let m = format!(
+            "unable to parse YAML: read {}/{PATH}: is a directory",
+            l.chart_dir
+        );
         l.add(Severity::Error, "values.parse", PATH, None, m);
         return Ok(());
     }
@@ -27,7 +36,13 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     let problem = match yaml::parse(&text) {
         Err(e) => Some((e.line, format!("error converting YAML to JSON: {e}"))),
         Ok(v) => match non_finite(&v) {
-            Some(f) => Some((None, format!("error converting YAML to JSON: json: unsupported value: {}", format_float64(f)))),
+            Some(f) => Some((
+                None,
+                format!(
+                    "error converting YAML to JSON: json: unsupported value: {}",
+                    format_float64(f)
+                ),
+            )),
             None => match v {
                 Value::Null | Value::Map(_) => None,
                 other => Some((
@@ -41,7 +56,13 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
         },
     };
     if let Some((line, e)) = problem {
-        l.add(Severity::Error, "values.parse", PATH, line, format!("unable to parse YAML: {e}"));
+        l.add(
+            Severity::Error,
+            "values.parse",
+            PATH,
+            line,
+            format!("unable to parse YAML: {e}"),
+        );
         return Ok(());
     }
     let schema = l.read(&[SCHEMA])?.unwrap_or_default();
