@@ -293,7 +293,12 @@ fn key_string(node: &Node) -> Result<String, YamlError> {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => float_key(f),
         Value::Bool(b) => b.to_string(),
-        Value::Null => "null".to_string(),
+        // sigs.k8s.io/yaml v1.6 refuses null keys.
+        Value::Null => {
+            return Err(YamlError::new(
+                "unsupported map key of type: %!s(<nil>), key: <nil>",
+            ));
+        }
         Value::Seq(_) | Value::Map(_) => {
             return Err(YamlError::new(
                 "invalid map key: a sequence or mapping cannot be a key",

@@ -48,7 +48,8 @@ fn helm_scalar_resolution() {
 
 #[test]
 fn keys_become_strings_and_last_duplicate_wins() {
-    let v = parse("1: a\ntrue: b\n~: c\n1.5: d\nx: 1\nx: 2\n\"1\": e\n").unwrap();
+    assert!(parse("~: c\n").is_err());
+    let v = parse("1: a\ntrue: b\n\"null\": c\n1.5: d\nx: 1\nx: 2\n\"1\": e\n").unwrap();
     assert_eq!(
         v,
         map(&[
