@@ -286,3 +286,74 @@ fn large_archives_go_up_in_chunks_and_a_cut_chunk_restarts_the_session() {
         &chart.artifact.archive,
     );
 }
+
+#[test]
+fn blob_reads_follow_redirects_to_storage() {
+    let server = RegistryServer::start(Setup::Plain);
+    let proxy = FaultProxy::start(&server.host);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let chart = package_chart(tmp.path(), "0.1.0", "Redirected", 0);
+    let client = Client::new(&proxy.host, options(&server)).expect("client");
+    client
+        .push(REPOSITORY, "0.1.0", &chart.artifact)
+        .expect("push");
+    let digest = chart.artifact.layer_descriptor().digest;
+    // Like a registry sending blobs from object storage: 307 to another host (here the registry itself).
+    let storage = format!("http://{}/v2/{REPOSITORY}/blobs/{digest}", server.host);
+    proxy.inject(
+        "GET",
+        "/blobs/sha256:",
+        Fault::Respond {
+            code: 307,
+            headers: vec![("Location".into(), storage)],
+        },
+        1,
+    );
+    assert_eq!(
+        client.fetch_blob(REPOSITORY, &digest).expect("blob"),
+        chart.artifact.archive
+    );
+    assert_eq!(proxy.faults_injected(), 1, "{:#?}", proxy.log());
+}
+
+#[test]
+fn a_redirect_to_another_host_never_carries_the_credentials() {
+    let registry = RegistryServer::start(Setup::Htpasswd);
+    let storage_backend = RegistryServer::start(Setup::Plain);
+    let front = FaultProxy::start(&registry.host);
+    let storage = FaultProxy::start(&storage_backend.host);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let chart = package_chart(tmp.path(), "0.1.0", "Storage redirect", 0);
+    let client = Client::new(&front.host, options(&registry)).expect("client");
+    client
+        .push(REPOSITORY, "0.1.0", &chart.artifact)
+        .expect("push");
+    direct(&storage_backend)
+        .push(REPOSITORY, "0.1.0", &chart.artifact)
+        .expect("push to storage");
+    let digest = chart.artifact.layer_descriptor().digest;
+    let location = format!("http://{}/v2/{REPOSITORY}/blobs/{digest}", storage.host);
+    front.inject(
+        "GET",
+        "/blobs/sha256:",
+        Fault::Respond {
+            code: 307,
+            headers: vec![("Location".into(), location)],
+        },
+        1,
+    );
+    assert_eq!(
+        client.fetch_blob(REPOSITORY, &digest).expect("blob"),
+        chart.artifact.archive
+    );
+    assert!(
+        front.log().iter().any(|l| l.contains("[authorization]")),
+        "{:#?}",
+        front.log()
+    );
+    let storage_log = storage.log();
+    assert!(
+        !storage_log.is_empty() && storage_log.iter().all(|l| !l.contains("[authorization]")),
+        "{storage_log:#?}"
+    );
+}

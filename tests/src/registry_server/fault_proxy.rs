@@ -100,7 +100,8 @@ impl FaultProxy {
         self.rules.lock().expect("rules").clear();
     }
 
-    /// Every request seen, as `METHOD /path -> outcome`.
+    /// Every request seen, as `METHOD /path[ [authorization]] -> outcome` (the marker when the
+    /// request carried an `Authorization` header; its value is never recorded).
     pub fn log(&self) -> Vec<String> {
         self.log.lock().expect("log").clone()
     }
@@ -125,6 +126,7 @@ struct Head {
     path: String,
     raw: Vec<u8>,
     content_length: usize,
+    authorized: bool,
 }
 
 /// Reads a message head (through the blank line); returns it and any body bytes already read.
@@ -154,12 +156,17 @@ fn parse_head(raw: Vec<u8>) -> Head {
     let mut parts = first.split(' ');
     let method = parts.next().unwrap_or_default().to_string();
     let path = parts.next().unwrap_or_default().to_string();
-    let content_length = lines
-        .filter_map(|l| l.split_once(':'))
+    let headers: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(':')).collect();
+    let content_length = headers
+        .iter()
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.trim().parse().ok())
         .unwrap_or(0);
+    let authorized = headers
+        .iter()
+        .any(|(k, _)| k.trim().eq_ignore_ascii_case("authorization"));
     Head {
+        authorized,
         method,
         path,
         raw,
@@ -214,7 +221,12 @@ fn handle(
     let fault = pick(rules, &head);
     let record = |outcome: String| {
         if let Ok(mut l) = log.lock() {
-            l.push(format!("{} {} -> {outcome}", head.method, head.path));
+            let auth = if head.authorized {
+                " [authorization]"
+            } else {
+                ""
+            };
+            l.push(format!("{} {}{auth} -> {outcome}", head.method, head.path));
         }
     };
     match &fault {
