@@ -91,6 +91,64 @@ sources:
 type: application
 version: "1"
 "##;
+const T4_INPUT: &str = r##"apiVersion: v2
+name: t4
+version: 1.0.0
+annotations:
+  "a: b": "x"
+  "": empty
+  "yes": " lead"
+  kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk: long
+  dash: "-"
+  tab: "a\tb"
+  nl: "line1\nline2 "
+  multi: "l1\nl2\n"
+  q: "it's"
+  hash: "a #b"
+  colon: "a:b"
+  star: "*x"
+  amp: "&x"
+  ques: "? x"
+  dots: "...x"
+  pct: "%x"
+  bq: "`x"
+  uni: "\u00e9\u2028z"
+  longdq: "w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w \tend"
+  longsq: "@w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w "
+description: "word abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij "
+"##;
+const T4_HELM: &str = r##"annotations:
+  "": empty
+  'a: b': x
+  amp: '&x'
+  bq: '`x'
+  colon: a:b
+  dash: '-'
+  dots: '...x'
+  hash: 'a #b'
+  ? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk
+  : long
+  longdq: "w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w
+    w w w w w w w w w w w w w w w w w w w w w w w w \tend"
+  longsq: '@w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w w
+    w w w w w w w w w w w w w w w w w w w w w w w w w '
+  multi: |
+    l1
+    l2
+  nl: "line1\nline2 "
+  pct: '%x'
+  q: it's
+  ques: '? x'
+  star: '*x'
+  tab: "a\tb"
+  uni: 'é     z'
+  "yes": ' lead'
+apiVersion: v2
+description: 'word abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij
+  abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij '
+name: t4
+version: 1.0.0
+"##;
 const T2_INPUT: &str = r##"apiVersion: v2
 name: t2
 version: 0.1.0-rc.1+build.5
@@ -216,4 +274,12 @@ fn dependencies_and_lock_match_helm() {
         file(&files, "t2/charts/other/Chart.yaml"),
         "apiVersion: v1\nname: other\nversion: 2.0.0\n"
     );
+}
+
+#[test]
+fn keys_and_values_needing_quotes_match_helm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "Chart.yaml", T4_INPUT);
+    let files = packaged_files(dir.path());
+    assert_eq!(file(&files, "t4/Chart.yaml"), T4_HELM);
 }
