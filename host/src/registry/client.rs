@@ -291,7 +291,8 @@ impl Client {
                 format!("/v2/{repository}/blobs/{digest}"),
                 self.scope(repository, false),
             )
-            .body_limit(MAX_BLOB_SIZE);
+            .body_limit(MAX_BLOB_SIZE)
+            .no_retry(); // this loop retries every transient failure, truncated bodies included
             let result = self
                 .transport
                 .get_following_redirects(req)

@@ -1,6 +1,11 @@
 //! Publishing charts: to an OCI registry (the only network code in chartship, and the only place
 //! credentials are used) or to an OCI image layout directory. [`publish`] is the safe, re-runnable
 //! entry point: it resolves the tag first and writes nothing when the same chart is already there.
+//!
+//! Proved against a real distribution registry and real helm by `tests/tests/registry_publish.rs`
+//! (re-runs, conflicts, non-charts, helm 3.9/3.18/4 pulls, blobs and manifest identical to `helm push`,
+//! OCI layout), `registry_auth.rs` (htpasswd, Bearer tokens, TLS, canary passwords) and
+//! `registry_faults.rs` (429/503/resets/truncation/redirects through a fault-injecting proxy).
 
 mod client;
 mod error;
