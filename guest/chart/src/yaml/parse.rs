@@ -55,13 +55,61 @@ enum Frame {
 
 /// Reads the first document of `text` into a node tree (`None` for an empty stream).
 pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for _ in 0..MAX_TAB_SEPARATOR_RETRIES {
+        match document_once(&text) {
+            Err(Failure::TabAfterColon(at)) => {
+                // go-yaml accepts a tab between `key:` and its value; the event parser does
+                // not. The tab is only separation, so a space means the same.
+                let mut owned = text.into_owned();
+                owned.replace_range(at..=at, " ");
+                text = std::borrow::Cow::Owned(owned);
+            }
+            Err(Failure::Yaml(e)) => return Err(e),
+            Ok(node) => return Ok(node),
+        }
+    }
+    document_once(&text).map_err(|f| match f {
+        Failure::Yaml(e) => e,
+        Failure::TabAfterColon(_) => YamlError::new("found character that cannot start any token"),
+    })
+}
+
+const MAX_TAB_SEPARATOR_RETRIES: usize = 64;
+
+enum Failure {
+    Yaml(YamlError),
+    /// Byte index of a tab right after a `:` value indicator.
+    TabAfterColon(usize),
+}
+
+impl From<YamlError> for Failure {
+    fn from(e: YamlError) -> Self {
+        Failure::Yaml(e)
+    }
+}
+
+fn failure(text: &str, e: ScanError) -> Failure {
+    if e.info() == "':' must be followed by a valid YAML whitespace" {
+        let upto = e.marker().index().min(text.len());
+        let head = text.get(..upto).unwrap_or("");
+        if let Some(colon) = head.rfind(':')
+            && text.as_bytes().get(colon + 1) == Some(&b'\t')
+        {
+            return Failure::TabAfterColon(colon + 1);
+        }
+    }
+    Failure::Yaml(scan_error(text, e))
+}
+
+fn document_once(text: &str) -> Result<Option<Node>, Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut anchors: Vec<(usize, Node)> = Vec::new();
     let mut alias_nodes = 0usize;
     let mut stack: Vec<Frame> = Vec::new();
     let mut tabs = TabCheck::default();
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| scan_error(text, e))?;
+        let (event, mark) = parser.next_token().map_err(|e| failure(text, e))?;
         tabs.event(text, &event, mark);
         let node = match event {
             Event::StreamEnd => return Ok(None),
@@ -72,11 +120,11 @@ pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
             }
             Event::Alias(id) => {
                 let Some((_, node)) = anchors.iter().rev().find(|(a, _)| *a == id) else {
-                    return Err(unknown_anchor(text, mark));
+                    return Err(unknown_anchor(text, mark).into());
                 };
                 alias_nodes += node.size();
                 if alias_nodes > MAX_ALIAS_NODES {
-                    return Err(YamlError::new("document contains excessive aliasing"));
+                    return Err(YamlError::new("document contains excessive aliasing").into());
                 }
                 node.clone()
             }
@@ -103,7 +151,7 @@ pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
                 let (node, anchor) = match stack.pop() {
                     Some(Frame::Seq(items, anchor)) => (Node::Seq(items), anchor),
                     Some(Frame::Map(entries, _, anchor)) => (Node::Map(entries), anchor),
-                    None => return Err(YamlError::at(mark, "unexpected end of collection")),
+                    None => return Err(YamlError::at(mark, "unexpected end of collection").into()),
                 };
                 if anchor > 0 {
                     anchors.push((anchor, node.clone()));
@@ -115,7 +163,7 @@ pub(crate) fn first_document(text: &str) -> Result<Option<Node>, YamlError> {
             None => {
                 // go-yaml reads up to the document end, so errors right after the root count.
                 loop {
-                    let (event, mark) = parser.next_token().map_err(|e| scan_error(text, e))?;
+                    let (event, mark) = parser.next_token().map_err(|e| failure(text, e))?;
                     tabs.event(text, &event, mark);
                     if matches!(event, Event::DocumentEnd | Event::StreamEnd) {
                         tabs.check(text, mark.line())?;

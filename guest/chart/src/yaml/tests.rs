@@ -214,6 +214,10 @@ fn syntax_error_lines_follow_go_yaml() {
     // Accepted by go-yaml too.
     assert!(parse("  a: 1\nb: 2\n").is_ok());
     assert!(parse("a: [1,\n\t2]\n").is_ok());
+    assert_eq!(
+        parse("a:\tb\nc:\t\t1\n").unwrap(),
+        map(&[("a", s("b")), ("c", Value::Int(1))])
+    );
     assert!(parse("a: |\n  x\n\t\n").is_ok() || parse("a: |\n  x\n\t\n").is_err());
 }
 
