@@ -6,7 +6,7 @@
 Users come from the environment variable ISSUER_USERS ("name:password" per line). It listens on a
 free loopback port and prints "port <n>" as its first stdout line.
 
-GET /token?service=<service>&scope=<type:name:actions>[&scope=...]
+GET /token?service=<service>&scope=<type:name:actions>[&scope=...]   (POST: OAuth2 password grant)
   Basic auth with a known user -> every requested action granted; wrong password -> 401;
   no Authorization -> anonymous, "pull" only. Answers {"token", "access_token", "expires_in", "issued_at"}.
   Every request is logged to stderr as "<user> <scopes>" (never the password).
@@ -81,18 +81,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(url.query)
         if url.path != "/token":
             return self.reply(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})
-        if query.get("service", [SERVICE])[0] != SERVICE:
-            return self.reply(400, {"errors": [{"code": "DENIED", "message": "unknown service"}]})
-        user, allowed = "anonymous", {"pull"}
+        name = password = None
         header = self.headers.get("Authorization", "")
         if header.lower().startswith("basic "):
             name, _, password = base64.b64decode(header[6:]).decode("utf-8", "replace").partition(":")
+        self.issue(query.get("service", [SERVICE])[0], name, password, query.get("scope", []))
+
+    def do_POST(self):
+        """OAuth2 password grant (docker/containerd clients such as helm 3.9 use it after a login)."""
+        if urllib.parse.urlparse(self.path).path != "/token":
+            return self.reply(404, {"errors": [{"code": "NOT_FOUND", "message": "no such endpoint"}]})
+        length = int(self.headers.get("Content-Length", "0"))
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        if form.get("grant_type", [""])[0] != "password":
+            return self.reply(400, {"errors": [{"code": "UNSUPPORTED", "message": "only grant_type=password"}]})
+        scopes = " ".join(form.get("scope", [])).split()
+        self.issue(form.get("service", [SERVICE])[0], form.get("username", [""])[0], form.get("password", [""])[0], scopes)
+
+    def issue(self, service, name, password, scopes):
+        if service != SERVICE:
+            return self.reply(400, {"errors": [{"code": "DENIED", "message": "unknown service"}]})
+        user, allowed = "anonymous", {"pull"}
+        if name is not None:
             if name not in USERS or USERS[name] != password:
                 sys.stderr.write(f"denied {name}\n")
                 sys.stderr.flush()
                 return self.reply(401, {"errors": [{"code": "UNAUTHORIZED", "message": "invalid username or password"}]})
             user, allowed = name, {"pull", "push", "delete", "*"}
-        scopes = query.get("scope", [])
         sys.stderr.write(f"{user} {' '.join(scopes)}\n")
         sys.stderr.flush()
         now = int(time.time())

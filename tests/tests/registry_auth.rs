@@ -109,8 +109,8 @@ fn token_registry_release_to_the_exact_repository_asks_push_scope_up_front() {
             &chart.artifact.archive,
         );
     }
-    // helm 3.9 pulls anonymously (the issuer grants pull to everyone).
     let home = tmp.path().join("home-v39");
+    helm_login(Helm::V39, &home, &server);
     assert_helm_accepts(
         Helm::V39,
         &home,
