@@ -272,17 +272,34 @@ pub(crate) fn to_value(node: &Node) -> Result<Value, YamlError> {
             .collect::<Result<_, _>>()
             .map(Value::Seq),
         Node::Map(entries) => {
-            let mut out: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+            let mut out = MapOut::default();
             insert_entries(entries, &mut out)?;
-            Ok(Value::Map(out))
+            Ok(Value::Map(out.entries))
         }
     }
 }
 
-fn insert_entries(
-    entries: &[(Node, Node)],
-    out: &mut Vec<(String, Value)>,
-) -> Result<(), YamlError> {
+/// Map entries in first-seen order, with an index so that large maps stay linear.
+#[derive(Default)]
+struct MapOut {
+    entries: Vec<(String, Value)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl MapOut {
+    /// A repeated key keeps its first position and takes the last value.
+    fn set(&mut self, key: String, value: Value) {
+        match self.index.get(&key) {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                self.index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
+        }
+    }
+}
+
+fn insert_entries(entries: &[(Node, Node)], out: &mut MapOut) -> Result<(), YamlError> {
     for (key, value) in entries {
         if is_merge_key(key) {
             merge(value, out)?;
@@ -290,7 +307,7 @@ fn insert_entries(
         }
         let key = key_string(key)?;
         let value = to_value(value)?;
-        set(out, key, value);
+        out.set(key, value);
     }
     Ok(())
 }
@@ -298,7 +315,7 @@ fn insert_entries(
 /// go-yaml v2 merges by decoding the merged mapping(s) into the same map, so a merged key
 /// overwrites an earlier explicit one and is overwritten by a later one. In a sequence of
 /// maps, earlier maps take precedence.
-fn merge(value: &Node, out: &mut Vec<(String, Value)>) -> Result<(), YamlError> {
+fn merge(value: &Node, out: &mut MapOut) -> Result<(), YamlError> {
     const WANT_MAP: &str = "map merge requires map or sequence of maps as the value";
     match value {
         Node::Map(entries) => insert_entries(entries, out),
@@ -312,13 +329,6 @@ fn merge(value: &Node, out: &mut Vec<(String, Value)>) -> Result<(), YamlError> 
             Ok(())
         }
         Node::Scalar { .. } => Err(YamlError::new(WANT_MAP)),
-    }
-}
-
-fn set(out: &mut Vec<(String, Value)>, key: String, value: Value) {
-    match out.iter_mut().find(|(k, _)| *k == key) {
-        Some(slot) => slot.1 = value,
-        None => out.push((key, value)),
     }
 }
 
@@ -378,7 +388,8 @@ fn scalar(value: &str, plain: bool, tag: Option<&str>) -> Result<Value, YamlErro
             };
             let resolved = resolve_plain(value);
             let ok = match (short, &resolved) {
-                ("str" | "binary" | "merge", _) => {
+                ("binary", _) => return decode_binary(value),
+                ("str" | "merge", _) => {
                     return Ok(Value::String(value.to_string()));
                 }
                 ("timestamp", Resolved::Timestamp) => true,
@@ -407,6 +418,41 @@ fn scalar(value: &str, plain: bool, tag: Option<&str>) -> Result<Value, YamlErro
         Resolved::Float(f) => Value::Float(f),
         Resolved::Timestamp | Resolved::Str => Value::String(value.to_string()),
     })
+}
+
+/// `!!binary` scalars decode from standard base64 (go-yaml keeps the bytes as a string).
+fn decode_binary(text: &str) -> Result<Value, YamlError> {
+    let invalid = || YamlError::new("!!binary value contains invalid base64 data");
+    let b = text.as_bytes();
+    if b.len() % 4 != 0 {
+        return Err(invalid());
+    }
+    let sextet = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(b.len() / 4 * 3);
+    let chunks = b.len() / 4;
+    for (i, chunk) in b.chunks(4).enumerate() {
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && i + 1 != chunks) {
+            return Err(invalid());
+        }
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            n = (n << 6) | sextet(c).ok_or_else(invalid)?;
+        }
+        n <<= 6 * pad as u32;
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - pad]);
+    }
+    Ok(Value::String(String::from_utf8_lossy(&out).into_owned()))
 }
 
 fn short_tag(r: &Resolved) -> &'static str {

@@ -47,6 +47,18 @@ fn helm_scalar_resolution() {
 }
 
 #[test]
+fn binary_and_large_maps() {
+    assert_eq!(
+        parse("a: !!binary aGVsbG8=\n").unwrap(),
+        map(&[("a", s("hello"))])
+    );
+    assert!(parse("a: !!binary a\n").is_err());
+    let text: String = (0..20_000).map(|i| format!("k{i}: {i}\n")).collect();
+    let v = parse(&text).unwrap();
+    assert_eq!(v.get("k19999"), Some(&Value::Int(19_999)));
+}
+
+#[test]
 fn keys_become_strings_and_last_duplicate_wins() {
     assert!(parse("~: c\n").is_err());
     let v = parse("1: a\ntrue: b\n\"null\": c\n1.5: d\nx: 1\nx: 2\n\"1\": e\n").unwrap();
