@@ -424,7 +424,7 @@ fn scalar(value: &str, plain: bool, tag: Option<&str>) -> Result<Value, YamlErro
 fn decode_binary(text: &str) -> Result<Value, YamlError> {
     let invalid = || YamlError::new("!!binary value contains invalid base64 data");
     let b = text.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return Err(invalid());
     }
     let sextet = |c: u8| -> Option<u32> {
