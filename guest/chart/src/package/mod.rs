@@ -37,11 +37,13 @@ pub struct Packaged {
 /// validation, archive).
 pub fn package(chart: &Chart, options: &PackageOptions) -> Result<Packaged, LoadError> {
     let mut chart = chart.clone();
-    if let Some(version) = &options.version {
-        crate::semver::Version::parse(version).map_err(|e| LoadError::Invalid(e.to_string()))?;
+    // helm ignores empty flags, then checks whatever version the chart ends up with.
+    if let Some(version) = options.version.as_ref().filter(|v| !v.is_empty()) {
         chart.metadata.version = version.clone();
     }
-    if let Some(app_version) = &options.app_version {
+    crate::semver::Version::parse(&chart.metadata.version)
+        .map_err(|e| LoadError::Invalid(e.to_string()))?;
+    if let Some(app_version) = options.app_version.as_ref().filter(|v| !v.is_empty()) {
         chart.metadata.app_version = app_version.clone();
     }
     check_dependencies(&chart)?;
