@@ -150,6 +150,18 @@ fn version_overrides_and_their_errors() {
     )
     .unwrap_err();
     assert_eq!(err, LoadError::Invalid("invalid semantic version".into()));
+    // Loose versions pass verbatim; an empty flag is no flag (as helm 4.1.4 does).
+    for (flag, file) in [
+        ("01.02.03", "c-01.02.03.tgz"),
+        ("v1", "c-v1.tgz"),
+        ("", "c-0.1.0.tgz"),
+    ] {
+        let options = PackageOptions {
+            version: Some(flag.into()),
+            ..PackageOptions::default()
+        };
+        assert_eq!(package(&c, &options).unwrap().file_name, file);
+    }
 }
 
 #[test]
