@@ -8,3 +8,6 @@ pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
 /// The sandbox stopped the chart core at its memory or time limit.
 pub const LIMIT: u8 = 3;
+/// The tag already holds something different (another chart under the same version, or not a
+/// chart at all); nothing was published.
+pub const CONFLICT: u8 = 4;

@@ -4,6 +4,9 @@
 pub mod auth;
 pub mod cli;
 pub mod exit;
+pub mod git;
 pub mod registry;
+pub mod report;
 pub mod sandbox;
 pub mod source_date;
+pub mod tag;

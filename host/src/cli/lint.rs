@@ -121,7 +121,12 @@ fn is_archive(path: &Path) -> bool {
 
 /// The directory to preopen; helm's guard message when there is no Chart.yaml to look at.
 fn chart_dir(chart: &Path) -> Result<PathBuf, String> {
-    let chart_yaml = chart.join("Chart.yaml");
+    // Go's filepath.Join cleans the result: `.` + `Chart.yaml` is `Chart.yaml`.
+    let chart_yaml: PathBuf = chart
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect::<PathBuf>()
+        .join("Chart.yaml");
     if let Err(err) = fs::metadata(&chart_yaml) {
         return Err(format!(
             "unable to check Chart.yaml file in chart: stat {}: {}",

@@ -3,6 +3,13 @@
 
 mod lint;
 mod package;
+mod push;
+mod registry;
+mod release;
+mod remote;
+
+pub use lint::Format;
+pub use release::DEFAULT_TARGET;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -28,6 +35,13 @@ enum Command {
     Lint(lint::LintArgs),
     /// Package a chart directory into a reproducible chart archive, like `helm package`.
     Package(package::PackageArgs),
+    /// Push a chart archive or directory to an OCI registry or layout.
+    Push(push::PushArgs),
+    /// Release a chart: check the tag, lint, package, publish, verify, report.
+    Release(release::ReleaseArgs),
+    /// Log in to or out of a registry.
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
 }
 
 /// Limits of the sandbox the chart core runs in.
@@ -82,6 +96,9 @@ fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Lint(args) => lint::run(args, &open_sandbox(limits)?),
         Command::Package(args) => package::run(args, &open_sandbox(limits)?),
+        Command::Push(args) => push::run(args, &open_sandbox(limits)?),
+        Command::Release(args) => release::run(args, &open_sandbox(limits)?),
+        Command::Registry(command) => registry::run(command),
     }
 }
 

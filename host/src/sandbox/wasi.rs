@@ -117,6 +117,18 @@ mod tests {
     use super::*;
     use wasmtime::Engine;
 
+    /// The host process always has PATH and HOME; the guest must see none of it.
+    #[test]
+    fn environment_is_invisible_to_the_guest() {
+        use wasmtime_wasi::p2::bindings::cli::environment::Host as _;
+        assert!(std::env::vars_os().next().is_some());
+        let mut state = GuestState::new(None, &Limits::default()).expect("state");
+        let mut cli = state.cli();
+        assert_eq!(cli.get_environment().expect("env"), Vec::new());
+        assert_eq!(cli.get_arguments().expect("args"), Vec::<String>::new());
+        assert_eq!(cli.initial_cwd().expect("cwd"), None);
+    }
+
     /// The sandbox's promise "no network" rests on this: nothing under `wasi:sockets` or
     /// `wasi:http` can be resolved by the linker.
     #[test]
