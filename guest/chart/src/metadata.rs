@@ -185,6 +185,19 @@ pub fn overlay_requirements(text: &str, md: &mut Metadata) -> Result<(), DecodeE
 
 fn decode_into(text: &str, md: &mut Metadata, strict: bool) -> Result<(), DecodeError> {
     let value = yaml::parse(text).map_err(|e| DecodeError::yaml(&e))?;
+    if strict {
+        let duplicates = duplicate_keys(text);
+        if !duplicates.is_empty() {
+            let lines: String = duplicates
+                .iter()
+                .map(|(line, key)| format!("\n  line {line}: key {key} already set in map"))
+                .collect();
+            return Err(DecodeError {
+                message: format!("error converting YAML to JSON: yaml: unmarshal errors:{lines}"),
+                line: duplicates.first().map(|(l, _)| *l),
+            });
+        }
+    }
     check_json_encodable(&value, &METADATA)?;
     let mut dec = Decoder {
         strict,
@@ -195,6 +208,70 @@ fn decode_into(text: &str, md: &mut Metadata, strict: bool) -> Result<(), Decode
         Some(e) => Err(DecodeError::json(e)),
         None => Ok(()),
     }
+}
+
+/// Keys set twice in one mapping of the first document, as go-yaml v2's `UnmarshalStrict`
+/// reports them: (1-based line of the repeated key, the key as Go's `%#v` prints it).
+fn duplicate_keys(text: &str) -> Vec<(u32, String)> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::TScalarStyle;
+
+    struct Open {
+        map: bool,
+        expect_key: bool,
+        keys: Vec<String>,
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut out = Vec::new();
+    let mut value_done = |stack: &mut Vec<Open>| {
+        if let Some(top) = stack.last_mut()
+            && top.map
+        {
+            top.expect_key = !top.expect_key;
+        }
+    };
+    while let Ok((event, mark)) = parser.next_token() {
+        match event {
+            Event::DocumentEnd | Event::StreamEnd => break,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A collection in key position is not tracked; either way the parent flips.
+                value_done(&mut stack);
+                let map = matches!(event, Event::MappingStart(..));
+                stack.push(Open {
+                    map,
+                    expect_key: true,
+                    keys: Vec::new(),
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            Event::Scalar(value, style, ..) => {
+                if let Some(top) = stack.last_mut()
+                    && top.map
+                    && top.expect_key
+                    && value != "<<"
+                {
+                    let plain = style == TScalarStyle::Plain;
+                    let shown = if plain && !value.is_empty() && value.parse::<i64>().is_ok() {
+                        value.clone()
+                    } else {
+                        format!("{value:?}")
+                    };
+                    if top.keys.contains(&shown) {
+                        out.push((u32::try_from(mark.line()).unwrap_or(0), shown));
+                    } else {
+                        top.keys.push(shown);
+                    }
+                }
+                value_done(&mut stack);
+            }
+            Event::Alias(_) => value_done(&mut stack),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Parses Chart.lock / requirements.lock (helm's `chart.Lock`).
@@ -885,6 +962,22 @@ mod tests {
             Err("error unmarshaling JSON: while decoding JSON: json: unknown field \"foo\"".into())
         );
         assert!(parse_chart_yaml_strict("apiVersion: v2\nNAME: c\n").is_ok());
+        // helm4 lint: `line 6: key "name" already set in map` for this Chart.yaml.
+        let text = "apiVersion: v2\nname: c5\nName: C5\nversion: 1.0.0\nfoo: 1\nname: c5\n";
+        assert_eq!(
+            parse_chart_yaml_strict(text).map(|_| ()).map_err(|e| e.to_string()),
+            Err("error converting YAML to JSON: yaml: unmarshal errors:\n  line 6: key \"name\" already set in map".into())
+        );
+        assert!(
+            parse_chart_yaml(text).is_ok(),
+            "duplicates are fine when not strict"
+        );
+        // helm4 lint lists every duplicate, nested ones included, in document order.
+        let text = "apiVersion: v2\nname: d1\nversion: 1.0.0\nmaintainers:\n- name: a\n  name: b\n1: x\n1: y\nversion: 1.0.0\n";
+        assert_eq!(
+            parse_chart_yaml_strict(text).map(|_| ()).map_err(|e| e.to_string()),
+            Err("error converting YAML to JSON: yaml: unmarshal errors:\n  line 6: key \"name\" already set in map\n  line 8: key 1 already set in map\n  line 9: key \"version\" already set in map".into())
+        );
     }
 
     #[test]
