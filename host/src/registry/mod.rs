@@ -61,6 +61,11 @@ pub fn publish(
             registry,
             repository,
         } => {
+            // A target built by hand gets the same checks as a parsed one, before any network call.
+            parse_target(
+                &format!("{}{registry}/{repository}", reference::OCI_PREFIX),
+                None,
+            )?;
             let client = Client::new(registry, options.clone())?;
             publish_to_registry(
                 &client,
