@@ -224,7 +224,7 @@ fn duplicate_keys(text: &str) -> Vec<(u32, String)> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
     let mut out = Vec::new();
-    let mut value_done = |stack: &mut Vec<Open>| {
+    let value_done = |stack: &mut Vec<Open>| {
         if let Some(top) = stack.last_mut()
             && top.map
         {
