@@ -31,6 +31,14 @@ pub fn load_dir(root: &Path) -> Result<Chart, LoadError> {
     load_source(&src)
 }
 
+/// Like [`load_dir`], but error messages name the chart directory `shown_as` (inside the
+/// sandbox the chart is always `/chart`, while the user knows it by its real path).
+pub fn load_dir_as(root: &Path, shown_as: &str) -> Result<Chart, LoadError> {
+    let src = FsSource::shown_as(root, shown_as);
+    check_api_version(&src)?;
+    load_source(&src)
+}
+
 /// Loads a chart archive (`.tgz` bytes) with helm's path-safety and size checks.
 pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
     ensure_gzip(bytes)?;

@@ -34,12 +34,23 @@ pub(crate) trait Source {
 /// A chart directory on disk.
 pub(crate) struct FsSource {
     root: PathBuf,
+    /// How messages name the root (helm prints absolute paths; the sandbox sees `/chart`).
+    shown: PathBuf,
 }
 
 impl FsSource {
     pub(crate) fn new(root: &Path) -> Self {
+        let shown = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         FsSource {
             root: root.to_path_buf(),
+            shown,
+        }
+    }
+
+    pub(crate) fn shown_as(root: &Path, shown: &str) -> Self {
+        FsSource {
+            root: root.to_path_buf(),
+            shown: PathBuf::from(shown),
         }
     }
 
@@ -106,7 +117,11 @@ impl Source for FsSource {
     }
 
     fn display(&self, rel: &[String]) -> String {
-        self.path(rel).display().to_string()
+        let mut p = self.shown.clone();
+        for c in rel {
+            p.push(c);
+        }
+        p.display().to_string()
     }
 }
 

@@ -197,3 +197,16 @@ fn version_floor_and_maintainer_without_name() {
          [WARNING] templates/: directory does not exist\n",
     );
 }
+
+#[test]
+fn messages_can_name_the_directory_as_the_user_knows_it() {
+    let dir = fixture("lint-dependencies-mismatch");
+    let r = chartship_chart::lint::lint_dir_as(&dir, "/home/me/charts/app").expect("lint runs");
+    assert_eq!(r.diagnostics[1].path, "/home/me/charts/app");
+    let no_chart = chartship_chart::lint::lint_dir_as(&fixture("lint-no-chart-yaml"), "charts/x")
+        .expect("lint runs");
+    assert_eq!(
+        no_chart.diagnostics[0].message,
+        "unable to check Chart.yaml file in chart: stat charts/x/Chart.yaml: no such file or directory"
+    );
+}

@@ -38,10 +38,17 @@ impl LintReport {
 }
 
 /// Lints the chart directory at `root`. Messages that helm prints with the absolute chart
-/// directory (the Dependencies group) use `root` as given.
+/// directory (the Dependencies group) use `root` made absolute.
 pub fn lint_dir(root: &Path) -> Result<LintReport, LoadError> {
-    let src = FsSource::new(root);
-    lint_source(&src, &root.display().to_string())
+    let shown = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    lint_dir_as(root, &shown.display().to_string())
+}
+
+/// Like [`lint_dir`], but messages name the chart directory `shown_as`: inside the sandbox the
+/// chart is always `/chart`, while the user knows it by its real path.
+pub fn lint_dir_as(root: &Path, shown_as: &str) -> Result<LintReport, LoadError> {
+    let src = FsSource::shown_as(root, shown_as);
+    lint_source(&src, shown_as)
 }
 
 /// Lints a packaged chart handed over as bytes, as `helm lint x.tgz` does: the archive is
