@@ -944,7 +944,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "the wording of YAML syntax errors belongs to crate::yaml, which does not match go-yaml here yet"]
     fn yaml_syntax_error_like_helm4() {
         assert_eq!(
             err_of("apiVersion: v2\nname: c12\nversion: 1.2.3\nname: [1\n"),
