@@ -34,7 +34,8 @@ pub(crate) enum Callee {
     Func(Func),
 }
 
-type R<T> = Result<T, Error>;
+/// Errors are boxed so that every recursive frame stays small (stack depth matters in wasm).
+type R<T> = Result<T, Box<Error>>;
 
 pub(crate) struct State<'a> {
     tmpl: &'a Template,
@@ -43,6 +44,7 @@ pub(crate) struct State<'a> {
     at: Option<At<'a>>,
     vars: Vec<(String, Slot)>,
     depth: usize,
+    nesting: usize,
     steps: u64,
     out: String,
 }
@@ -70,7 +72,7 @@ impl CallCtx<'_, '_> {
             }));
         };
         if st.depth >= st.tmpl.limits.max_depth {
-            return Err(st.errorf(format!(
+            return Err(*st.errorf(format!(
                 "exceeded maximum template depth ({})",
                 st.tmpl.limits.max_depth
             )));
@@ -90,7 +92,7 @@ impl CallCtx<'_, '_> {
         st.vars = saved_vars;
         st.at = saved_at;
         let out = std::mem::replace(&mut st.out, saved_out);
-        r.map(|_| out)
+        r.map(|_| out).map_err(|e| *e)
     }
 
     /// The name of the template being executed.
@@ -107,6 +109,7 @@ pub(crate) fn execute(tmpl: &Template, tree: &Tree, name: &str, data: Value) -> 
         at: None,
         vars: vec![("$".into(), Slot::plain(data.clone()))],
         depth: 0,
+        nesting: 0,
         steps: 0,
         out: String::new(),
     };
@@ -135,26 +138,28 @@ impl<'a> State<'a> {
         self.at = Some(a);
     }
 
-    pub(crate) fn errorf(&self, message: String) -> Error {
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn errorf(&self, message: String) -> Box<Error> {
         let (location, context) = match self.at {
             Some(a) => (Some(self.tree.location(a.pos())), Some(a.to_string())),
             None => (None, None),
         };
-        Error::Exec(ExecError {
+        Box::new(Error::Exec(ExecError {
             template: self.name.clone(),
             location,
             context,
             message,
-        })
+        }))
     }
 
     fn write(&mut self, s: &str) -> R<()> {
         let limit = self.tmpl.limits.max_output;
         if self.out.len().saturating_add(s.len()) > limit {
-            return Err(Error::OutputLimit {
+            return Err(Box::new(Error::OutputLimit {
                 template: self.name.clone(),
                 limit,
-            });
+            }));
         }
         self.out.push_str(s);
         Ok(())
@@ -165,15 +170,35 @@ impl<'a> State<'a> {
         if let Some(max) = self.tmpl.limits.max_steps
             && self.steps > max
         {
-            return Err(Error::StepLimit {
+            return Err(Box::new(Error::StepLimit {
                 template: self.name.clone(),
                 limit: max,
-            });
+            }));
+        }
+        Ok(())
+    }
+
+    /// Every recursive evaluation passes through here or `eval_pipeline`; bounding the nesting
+    /// bounds the native stack, which cannot grow like a goroutine's.
+    fn enter(&mut self) -> R<()> {
+        self.nesting += 1;
+        if self.nesting > self.tmpl.limits.max_nesting {
+            return Err(self.errorf(format!(
+                "exceeded maximum nesting of {} evaluations; raise Limits::max_nesting if the stack allows",
+                self.tmpl.limits.max_nesting
+            )));
         }
         Ok(())
     }
 
     fn walk_list(&mut self, dot: &Slot, list: &'a ListNode) -> R<Flow> {
+        self.enter()?;
+        let r = self.walk_nodes(dot, list);
+        self.nesting -= 1;
+        r
+    }
+
+    fn walk_nodes(&mut self, dot: &Slot, list: &'a ListNode) -> R<Flow> {
         for n in &list.nodes {
             match self.walk(dot, n)? {
                 Flow::Normal => {}
@@ -259,6 +284,7 @@ impl<'a> State<'a> {
         let mark = self.vars.len();
         let mut ran = false;
         let iterate = |st: &mut Self, index: Slot, elem: Slot| -> R<bool> {
+            st.step()?;
             let decl = &r.pipe.decl;
             if !decl.is_empty() {
                 if r.pipe.is_assign {
@@ -419,6 +445,13 @@ impl<'a> State<'a> {
     }
 
     pub(crate) fn eval_pipeline(&mut self, dot: &Slot, pipe: &'a Pipe) -> R<Value> {
+        self.enter()?;
+        let r = self.eval_pipeline_inner(dot, pipe);
+        self.nesting -= 1;
+        r
+    }
+
+    fn eval_pipeline_inner(&mut self, dot: &Slot, pipe: &'a Pipe) -> R<Value> {
         self.at(At::Pipe(pipe));
         let mut value: Option<Value> = None;
         for cmd in &pipe.cmds {
@@ -742,7 +775,7 @@ impl<'a> State<'a> {
                 };
                 self.builtin_call(&callee_name, argv)
             }
-            Callee::Builtin(b) => funcs::call_builtin(b, argv),
+            Callee::Builtin(b) => funcs::call_builtin(b, argv, self.tmpl.typed_comparison_errors),
             Callee::Func(f) => {
                 let mut ctx = CallCtx { state: self };
                 f.invoke(&mut ctx, argv).map_err(CallErr::Func)

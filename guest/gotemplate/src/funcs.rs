@@ -84,7 +84,8 @@ fn ind(v: &Value) -> Value {
     }
 }
 
-pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>) -> Result<Value, CallErr> {
+/// `typed` selects Go 1.24+'s comparison errors, which name the operand types.
+pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>, typed: bool) -> Result<Value, CallErr> {
     use Builtin::*;
     let a0 = argv.first().cloned().unwrap_or_default();
     match b {
@@ -92,15 +93,15 @@ pub(crate) fn call_builtin(b: Builtin, argv: Vec<Value>) -> Result<Value, CallEr
         Len => length(&a0),
         Index => index(&a0, &argv[1.min(argv.len())..]),
         Slice => slice(&a0, &argv[1.min(argv.len())..]),
-        Eq => eq(&a0, &argv[1.min(argv.len())..]).map(Value::Bool),
+        Eq => eq(&a0, &argv[1.min(argv.len())..], typed).map(Value::Bool),
         Ne => {
-            let r = eq(&a0, &argv[1.min(argv.len())..])?;
+            let r = eq(&a0, &argv[1.min(argv.len())..], typed)?;
             Ok(Value::Bool(!r))
         }
-        Lt => lt(&a0, argv.get(1).unwrap_or(&Value::NoValue)).map(Value::Bool),
-        Le => le(&a0, argv.get(1).unwrap_or(&Value::NoValue)).map(Value::Bool),
-        Gt => le(&a0, argv.get(1).unwrap_or(&Value::NoValue)).map(|b| Value::Bool(!b)),
-        Ge => lt(&a0, argv.get(1).unwrap_or(&Value::NoValue)).map(|b| Value::Bool(!b)),
+        Lt => lt(&a0, argv.get(1).unwrap_or(&Value::NoValue), typed).map(Value::Bool),
+        Le => le(&a0, argv.get(1).unwrap_or(&Value::NoValue), typed).map(Value::Bool),
+        Gt => le(&a0, argv.get(1).unwrap_or(&Value::NoValue), typed).map(|b| Value::Bool(!b)),
+        Ge => lt(&a0, argv.get(1).unwrap_or(&Value::NoValue), typed).map(|b| Value::Bool(!b)),
         Print => Ok(Value::string(gofmt::sprint(&argv))),
         Println => Ok(Value::string(gofmt::sprintln(&argv))),
         Printf => {
@@ -323,7 +324,7 @@ fn is_valid(v: &Value) -> bool {
     !matches!(v, Value::NoValue)
 }
 
-fn eq(arg1: &Value, rest: &[Value]) -> Result<bool, CallErr> {
+fn eq(arg1: &Value, rest: &[Value], typed: bool) -> Result<bool, CallErr> {
     let a1 = ind(arg1);
     if rest.is_empty() {
         return err("missing argument for comparison");
@@ -338,7 +339,7 @@ fn eq(arg1: &Value, rest: &[Value]) -> Result<bool, CallErr> {
                 (Kind::Uint, Kind::Int) => as_i(&a) >= 0 && as_u(&a1) == as_i(&a) as u64,
                 _ => {
                     if is_valid(&a1) && is_valid(&a) {
-                        return err(BAD_CMP);
+                        return bad_cmp(&a1, &a, typed);
                     }
                     false
                 }
@@ -396,7 +397,7 @@ fn non_basic_eq(a1: &Value, a: &Value) -> Result<bool, CallErr> {
     }
 }
 
-fn lt(arg1: &Value, arg2: &Value) -> Result<bool, CallErr> {
+fn lt(arg1: &Value, arg2: &Value, typed: bool) -> Result<bool, CallErr> {
     let a1 = ind(arg1);
     let k1 = basic_kind(&a1);
     if k1 == Kind::Invalid {
@@ -411,7 +412,7 @@ fn lt(arg1: &Value, arg2: &Value) -> Result<bool, CallErr> {
         return match (k1, k2) {
             (Kind::Int, Kind::Uint) => Ok(as_i(&a1) < 0 || (as_i(&a1) as u64) < as_u(&a2)),
             (Kind::Uint, Kind::Int) => Ok(as_i(&a2) >= 0 && as_u(&a1) < as_i(&a2) as u64),
-            _ => err(BAD_CMP),
+            _ => bad_cmp(&a1, &a2, typed),
         };
     }
     match (&a1, &a2) {
@@ -424,11 +425,22 @@ fn lt(arg1: &Value, arg2: &Value) -> Result<bool, CallErr> {
     }
 }
 
-fn le(arg1: &Value, arg2: &Value) -> Result<bool, CallErr> {
-    if lt(arg1, arg2)? {
+fn le(arg1: &Value, arg2: &Value, typed: bool) -> Result<bool, CallErr> {
+    if lt(arg1, arg2, typed)? {
         return Ok(true);
     }
-    eq(arg1, std::slice::from_ref(arg2))
+    eq(arg1, std::slice::from_ref(arg2), typed)
+}
+
+fn bad_cmp<T>(a: &Value, b: &Value, typed: bool) -> Result<T, CallErr> {
+    if typed {
+        return err(format!(
+            "{BAD_CMP}: {} and {}",
+            a.type_name(),
+            b.type_name()
+        ));
+    }
+    err(BAD_CMP)
 }
 
 /// Go's `evalArgs` for the escapers: a lone string as is, otherwise `fmt.Sprint` with

@@ -56,11 +56,19 @@ pub struct Limits {
     pub max_output: usize,
     /// Maximum number of executed nodes; `None` for no limit (Go has none).
     pub max_steps: Option<u64>,
+    /// Maximum nesting of evaluations (lists inside `if`/`range`/`with`/`template`, and
+    /// parenthesised pipelines). Each level costs about 1 KiB of native stack in a release
+    /// build (2 KiB in debug); Go has no such limit because goroutine stacks grow.
+    pub max_nesting: usize,
 }
 
 /// Default template call depth: deep enough for real chart helpers (bitnami nests a handful
-/// of levels), shallow enough for a 1 MiB wasm stack.
-pub const DEFAULT_MAX_DEPTH: usize = 1000;
+/// of levels of `include`), shallow enough for a 1 MiB wasm stack together with
+/// [`DEFAULT_MAX_NESTING`].
+pub const DEFAULT_MAX_DEPTH: usize = 200;
+/// Default evaluation nesting: about 500 KiB of stack in a release build, half of the 1 MiB
+/// default stack of a wasm32 guest.
+pub const DEFAULT_MAX_NESTING: usize = 500;
 /// Default output limit: far above any real manifest, low enough to stop runaway loops early.
 pub const DEFAULT_MAX_OUTPUT: usize = 64 * 1024 * 1024;
 
@@ -70,6 +78,7 @@ impl Default for Limits {
             max_depth: DEFAULT_MAX_DEPTH,
             max_output: DEFAULT_MAX_OUTPUT,
             max_steps: None,
+            max_nesting: DEFAULT_MAX_NESTING,
         }
     }
 }
@@ -84,6 +93,7 @@ pub struct Template {
     right: String,
     missing_key: MissingKey,
     limits: Limits,
+    typed_comparison_errors: bool,
 }
 
 impl Template {
@@ -97,6 +107,7 @@ impl Template {
             right: "}}".into(),
             missing_key: MissingKey::Invalid,
             limits: Limits::default(),
+            typed_comparison_errors: false,
         }
     }
 
@@ -155,6 +166,14 @@ impl Template {
         true
     }
 
+    /// Name the operand types in `eq`/`lt`/… errors, as Go 1.24+ (Helm 4) does:
+    /// `incompatible types for comparison: int and float64`. Off by default, matching the Go 1.19
+    /// text recorded in Go's own test tables (`incompatible types for comparison`).
+    pub fn typed_comparison_errors(&mut self, on: bool) -> &mut Self {
+        self.typed_comparison_errors = on;
+        self
+    }
+
     pub fn limits(&mut self, limits: Limits) -> &mut Self {
         self.limits = limits;
         self
@@ -201,7 +220,7 @@ impl Template {
     /// Execute the main template with `data` as dot.
     pub fn execute(&self, data: &Value) -> Result<String, Error> {
         match self.tree(&self.name) {
-            Some(t) => exec::execute(self, t, &self.name, data.clone()),
+            Some(t) => exec::execute(self, t, &self.name, data.clone()).map_err(|e| *e),
             None => Err(Error::Incomplete {
                 name: self.name.clone(),
             }),
@@ -211,7 +230,7 @@ impl Template {
     /// Execute template `name` of the set with `data` as dot.
     pub fn execute_template(&self, name: &str, data: &Value) -> Result<String, Error> {
         match self.tree(name) {
-            Some(t) => exec::execute(self, t, name, data.clone()),
+            Some(t) => exec::execute(self, t, name, data.clone()).map_err(|e| *e),
             None => Err(Error::NoTemplate {
                 name: name.to_string(),
                 set: self.name.clone(),

@@ -267,3 +267,14 @@ fn parse_errors() {
     );
     fails("{{\n.X\n", "template: t:3: unclosed action started at t:1");
 }
+
+#[test]
+fn comparison_errors_name_types_like_go_1_25() {
+    let mut t = template("t");
+    t.typed_comparison_errors(true);
+    t.parse("{{eq 1 1.0}}").unwrap();
+    assert_eq!(
+        t.execute(&Value::NoValue).map_err(|e| e.to_string()),
+        Err("template: t:1:2: executing \"t\" at <eq 1 1.0>: error calling eq: incompatible types for comparison: int and float64".into())
+    );
+}
