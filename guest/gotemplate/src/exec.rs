@@ -759,7 +759,7 @@ impl<'a> State<'a> {
         }
         if let Some(f) = fin {
             let t = match &variadic {
-                Some(vt) if num_in - 1 >= num_fixed => vt.clone(),
+                Some(vt) if num_in > num_fixed => vt.clone(),
                 _ => params.get(num_in - 1).cloned().unwrap_or(Param::Any),
             };
             argv.push(self.validate_type(f, &t)?);

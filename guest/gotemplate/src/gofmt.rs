@@ -666,7 +666,7 @@ impl Printer {
                 self.pad_str(&s);
             }
             'U' => {
-                let prec = self.f.prec.unwrap_or(4).max(4).min(MAX_WIDTH);
+                let prec = self.f.prec.unwrap_or(4).clamp(4, MAX_WIDTH);
                 let v = if neg {
                     (u as i64).wrapping_neg() as u64
                 } else {
@@ -730,11 +730,7 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => prefix.push_str("0b"),
-                8 => {
-                    if !digits.starts_with('0') {
-                        prefix.push('0');
-                    }
-                }
+                8 if !digits.starts_with('0') => prefix.push('0'),
                 16 => prefix.push_str(if upper { "0X" } else { "0x" }),
                 _ => {}
             }

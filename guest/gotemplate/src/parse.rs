@@ -578,7 +578,7 @@ impl Parser<'_> {
             ItemType::Variable => {
                 let idents: Vec<String> = split_fields(&t.val);
                 let first = idents.first().cloned().unwrap_or_default();
-                if !self.vars.iter().any(|v| *v == first) {
+                if !self.vars.contains(&first) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::gofmt::quote(&first)

@@ -135,7 +135,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -338,15 +338,11 @@ pub fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        if !n.is_int
-            && f.fract() == 0.0
-            && f >= -9.223372036854775808e18
-            && f < 9.223372036854775808e18
-        {
+        if !n.is_int && fits_i64(f) {
             n.is_int = true;
             n.int = f as i64;
         }
-        if !n.is_uint && f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709551616e19 {
+        if !n.is_uint && fits_u64(f) {
             n.is_uint = true;
             n.uint = f as u64;
         }
@@ -365,11 +361,11 @@ fn simplify_complex(n: &mut Number) {
     if im == 0.0 {
         n.is_float = true;
         n.float = re;
-        if re.fract() == 0.0 && re >= -9.223372036854775808e18 && re < 9.223372036854775808e18 {
+        if fits_i64(re) {
             n.is_int = true;
             n.int = re as i64;
         }
-        if re.fract() == 0.0 && re >= 0.0 && re < 1.8446744073709551616e19 {
+        if fits_u64(re) {
             n.is_uint = true;
             n.uint = re as u64;
         }
@@ -388,4 +384,15 @@ fn split_complex(text: &str) -> Option<(f64, f64)> {
     }
     let i = split?;
     Some((parse_float(&body[..i])?, parse_float(&body[i..])?))
+}
+
+/// Whether `f` is integral and converts to an i64 exactly (Go's `float64(int64(f)) == f`).
+fn fits_i64(f: f64) -> bool {
+    let bound = -(i64::MIN as f64);
+    f.fract() == 0.0 && (-bound..bound).contains(&f)
+}
+
+/// Whether `f` is integral and converts to a u64 exactly.
+fn fits_u64(f: f64) -> bool {
+    f.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&f)
 }

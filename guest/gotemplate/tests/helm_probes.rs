@@ -272,7 +272,7 @@ fn parse_errors() {
 fn comparison_errors_name_types_like_go_1_25() {
     let mut t = template("t");
     t.typed_comparison_errors(true);
-    t.parse("{{eq 1 1.0}}").unwrap();
+    t.parse("{{eq 1 1.0}}").expect("template parses");
     assert_eq!(
         t.execute(&Value::NoValue).map_err(|e| e.to_string()),
         Err("template: t:1:2: executing \"t\" at <eq 1 1.0>: error calling eq: incompatible types for comparison: int and float64".into())
