@@ -210,3 +210,19 @@ fn messages_can_name_the_directory_as_the_user_knows_it() {
         "unable to check Chart.yaml file in chart: stat charts/x/Chart.yaml: no such file or directory"
     );
 }
+
+#[test]
+fn the_example_chart_is_clean_apart_from_its_unfetched_dependency() {
+    // helm4 lint helm/nexus-command:
+    // [WARNING] /work/main/helm/nexus-command: chart directory is missing these dependencies: postgresql
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../helm/nexus-command");
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let r = lint_dir(&dir).expect("lint runs");
+    assert_eq!(
+        helm_lines(&r),
+        format!(
+            "[WARNING] {}: chart directory is missing these dependencies: postgresql\n",
+            dir.display()
+        )
+    );
+}
