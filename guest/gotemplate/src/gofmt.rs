@@ -131,6 +131,8 @@ struct Printer {
 }
 
 const MAX_WIDTH: usize = 1_000_000;
+/// Nesting beyond this is not printed; see `print_value`.
+const MAX_PRINT_DEPTH: usize = 300;
 
 fn parse_num(s: &[u8], start: usize, end: usize) -> (Option<usize>, usize) {
     let mut i = start;
@@ -388,6 +390,12 @@ impl Printer {
     }
 
     fn print_value(&mut self, arg: &Value, verb: char, depth: usize) {
+        if depth > MAX_PRINT_DEPTH {
+            // Shared containers can form cycles (a map set into itself); Go would recurse until
+            // its stack limit kills the process. Stop instead.
+            self.buf.push_str("...");
+            return;
+        }
         match arg {
             Value::NoValue | Value::Nil => {
                 if depth == 0 {
@@ -1030,4 +1038,191 @@ pub fn format_float(v: f64, fmt: char, prec: i64) -> String {
 /// `%v` of a float64 (`strconv.FormatFloat(f, 'g', -1, 64)`).
 pub fn format_float_v(v: f64) -> String {
     format_float(v, 'g', -1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn floats_print_like_go_v() {
+        let cases = [
+            (3.0, "3"),
+            (123456.0, "123456"),
+            (1000000.0, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (123456789.0, "1.23456789e+08"),
+            (123456789012.0, "1.23456789012e+11"),
+            (100000.5, "100000.5"),
+            (3.14, "3.14"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1e-7, "1e-07"),
+            (1e20, "1e+20"),
+            (1e21, "1e+21"),
+            (-0.0, "-0"),
+            (0.0, "0"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NAN, "NaN"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(sprint(&[Value::float(v)]), want, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn printf_float_verbs_flags_and_precision() {
+        let f = |fmt: &str, v: f64| sprintf(fmt, &[Value::float(v)]);
+        assert_eq!(f("%.2f", 3.14159), "3.14");
+        assert_eq!(f("%e", 1234.5678), "1.234568e+03");
+        assert_eq!(f("%E", 1234.5678), "1.234568E+03");
+        assert_eq!(f("%g", 0.00001234), "1.234e-05");
+        assert_eq!(f("%.3g", 1234.5678), "1.23e+03");
+        assert_eq!(f("%.3g", 1.0), "1");
+        assert_eq!(f("%#g", 1.0), "1.00000");
+        assert_eq!(f("%6.2f", -1.5), " -1.50");
+        assert_eq!(f("%+.1e", 0.0), "+0.0e+00");
+        assert_eq!(f("%010.3f", -3.14159), "-00003.142");
+        assert_eq!(f("%-8.1f|", 2.25), "2.2     |");
+        assert_eq!(f("%5.1f", f64::INFINITY), " +Inf");
+        assert_eq!(f("%.0f", 2.5), "2");
+        assert_eq!(f("%G", 1e-10), "1E-10");
+    }
+
+    #[test]
+    fn printf_integers_strings_and_errors() {
+        assert_eq!(
+            sprintf(
+                "%x|%X|%#x|%o|%#o|%O|%b|%08b",
+                &[
+                    255.into(),
+                    255.into(),
+                    255.into(),
+                    8.into(),
+                    8.into(),
+                    8.into(),
+                    5.into(),
+                    5.into()
+                ]
+            ),
+            "ff|FF|0xff|10|010|0o10|101|00000101"
+        );
+        assert_eq!(
+            sprintf(
+                "%+d|% d|%5d|%-5d|%05d|%.3d",
+                &[
+                    7.into(),
+                    7.into(),
+                    (-7).into(),
+                    7.into(),
+                    (-7).into(),
+                    7.into()
+                ]
+            ),
+            "+7| 7|   -7|7    |-0007|007"
+        );
+        assert_eq!(
+            sprintf(
+                "%q|%#q|%x|% x|%.2s|%5s|%-5s|",
+                &[
+                    "a\"b".into(),
+                    "ab".into(),
+                    "hi".into(),
+                    "hi".into(),
+                    "héllo".into(),
+                    "ab".into(),
+                    "ab".into()
+                ]
+            ),
+            "\"a\\\"b\"|`ab`|6869|68 69|hé|   ab|ab   |"
+        );
+        assert_eq!(
+            sprintf(
+                "%c|%q|%U|%#U",
+                &[0x4e16.into(), 65.into(), 0x1F600.into(), 65.into()]
+            ),
+            "世|'A'|U+1F600|U+0041 'A'"
+        );
+        assert_eq!(sprintf("%d %d", &[1.into()]), "1 %!d(MISSING)");
+        assert_eq!(
+            sprintf("%d", &[1.into(), "x".into()]),
+            "1%!(EXTRA string=x)"
+        );
+        assert_eq!(
+            sprintf("%s|%d", &[Value::Nil, Value::Nil]),
+            "%!s(<nil>)|%!d(<nil>)"
+        );
+        assert_eq!(
+            sprintf("%[3]d %[1]d %d", &[1.into(), 2.into(), 3.into()]),
+            "3 1 2"
+        );
+        assert_eq!(sprintf("%[5]d", &[1.into()]), "%!d(BADINDEX)");
+        assert_eq!(sprintf("%", &[]), "%!(NOVERB)");
+        assert_eq!(
+            sprintf("%*d|%-*d|", &[4.into(), 1.into(), 3.into(), 2.into()]),
+            "   1|2  |"
+        );
+        assert_eq!(sprintf("%*d", &["x".into(), 1.into()]), "%!(BADWIDTH)1");
+        assert_eq!(sprintf("%!", &[]), "%!!(MISSING)");
+    }
+
+    #[test]
+    fn cyclic_maps_do_not_recurse_forever() {
+        let m = crate::value::Map::new(BTreeMap::new());
+        m.borrow_mut().insert("self".into(), Value::Map(m.clone()));
+        let out = sprint(&[Value::Map(m.clone())]);
+        assert!(out.starts_with("map[self:map[self:") && out.contains("..."));
+        m.borrow_mut().clear();
+    }
+
+    #[test]
+    fn composites_print_like_go() {
+        let mut m = BTreeMap::new();
+        m.insert("b".to_string(), Value::int(2));
+        m.insert("a".to_string(), Value::int(1));
+        m.insert("c".to_string(), Value::list(vec!["x".into(), true.into()]));
+        let m = Value::map(m);
+        assert_eq!(sprint(std::slice::from_ref(&m)), "map[a:1 b:2 c:[x true]]");
+        assert_eq!(
+            sprintf("%#v", std::slice::from_ref(&m)),
+            "map[string]interface {}{\"a\":1, \"b\":2, \"c\":[]interface {}{\"x\", true}}"
+        );
+        assert_eq!(
+            sprintf("%T %T %T", &[m, Value::Nil, Value::int64(1)]),
+            "map[string]interface {} <nil> int64"
+        );
+        let l = Value::list(vec![
+            Value::int(1),
+            Value::Nil,
+            "a".into(),
+            Value::float(2.5),
+        ]);
+        assert_eq!(sprint(std::slice::from_ref(&l)), "[1 <nil> a 2.5]");
+        assert_eq!(
+            sprintf("%d", std::slice::from_ref(&l)),
+            "[1 <nil> %!d(string=a) %!d(float64=2.5)]"
+        );
+        assert_eq!(
+            sprint(&[Value::Bytes(b"hi".as_slice().into())]),
+            "[104 105]"
+        );
+        assert_eq!(
+            sprintf("%s", &[Value::Bytes(b"hi".as_slice().into())]),
+            "hi"
+        );
+        assert_eq!(
+            sprint(&[
+                1.into(),
+                2.into(),
+                "a".into(),
+                "b".into(),
+                3.into(),
+                true.into(),
+                Value::Nil
+            ]),
+            "1 2ab3 true <nil>"
+        );
+        assert_eq!(sprint(&[Value::Complex(1.0, -2.5)]), "(1-2.5i)");
+    }
 }
