@@ -91,11 +91,21 @@ fn runaway_loops_hit_the_step_limit() {
 fn default_nesting_limit_fits_the_stack() {
     // Each template level nests three lists; the nesting limit must trip before the stack does.
     let mut t = Template::new("main");
-    t.limits(Limits { max_depth: 100_000, ..Limits::default() });
+    t.limits(Limits {
+        max_depth: 100_000,
+        ..Limits::default()
+    });
     let src = r#"{{define "r"}}{{if 1}}{{with .}}{{template "r" (printf "%v" .)}}{{end}}{{end}}{{end}}{{template "r" 1}}"#;
     assert!(t.parse(src).is_ok());
-    let err = t.execute(&Value::NoValue).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err.contains("exceeded maximum nesting of 500 evaluations"), "{err}");
+    let err = t
+        .execute(&Value::NoValue)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("exceeded maximum nesting of 500 evaluations"),
+        "{err}"
+    );
 }
 
 #[test]
