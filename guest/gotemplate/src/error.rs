@@ -40,10 +40,10 @@ pub enum Error {
     #[error("{0}")]
     Exec(ExecError),
     /// There is no template of that name in the set.
-    #[error("template: no template {name:?} associated with template {set:?}")]
+    #[error("template: no template {} associated with template {}", crate::gofmt::quote(.name), crate::gofmt::quote(.set))]
     NoTemplate { name: String, set: String },
     /// The template exists but has no body.
-    #[error("template: {name}: {name:?} is an incomplete or empty template")]
+    #[error("template: {name}: {} is an incomplete or empty template", crate::gofmt::quote(.name))]
     Incomplete { name: String },
     /// The output grew beyond the configured limit.
     #[error(

@@ -60,16 +60,10 @@ impl CallCtx<'_, '_> {
     pub fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
         let st = &mut *self.state;
         let Some(tree) = st.tmpl.tree(name) else {
-            return Err(Error::Exec(ExecError {
-                template: st.name.clone(),
-                location: None,
-                context: None,
-                message: format!(
-                    "no template {} associated with template {}",
-                    gofmt::quote(name),
-                    gofmt::quote(&st.tmpl.name)
-                ),
-            }));
+            return Err(Error::NoTemplate {
+                name: name.to_string(),
+                set: st.tmpl.name.clone(),
+            });
         };
         if st.depth >= st.tmpl.limits.max_depth {
             return Err(*st.errorf(format!(

@@ -248,3 +248,11 @@ fn include_runs_named_templates_and_nil_chains_error_under_zero() {
         Err("template: chart/templates/cm.yaml:1:10: executing \"chart/templates/cm.yaml\" at <.Values.missing.x>: nil pointer evaluating interface {}.x".into())
     );
 }
+
+#[test]
+fn include_of_a_missing_template_reports_like_go() {
+    assert_eq!(
+        render(r#"{{ include "nope" . }}"#),
+        Err("template: chart/templates/cm.yaml:1:3: executing \"chart/templates/cm.yaml\" at <include \"nope\" .>: error calling include: template: no template \"nope\" associated with template \"chart/templates/cm.yaml\"".into())
+    );
+}
