@@ -7,6 +7,7 @@ mod chartfile;
 mod crds;
 mod dependencies;
 mod gojson;
+mod schema;
 mod templates;
 mod validators;
 mod values;

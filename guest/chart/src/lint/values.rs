@@ -1,7 +1,8 @@
 //! The Values group (`pkg/chart/v2/lint/rules/values.go`): values.yaml exists and parses as one
-//! YAML map; a non-empty values.schema.json next to it must be well-formed JSON.
+//! YAML map; a non-empty values.schema.json next to it must be well-formed JSON and the values
+//! must satisfy it.
 
-use super::{Linter, gojson};
+use super::{Linter, gojson, schema};
 use crate::loader::{json_kind, non_finite};
 use crate::metadata::format_float64;
 use crate::source::Kind;
@@ -33,9 +34,10 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     let data = l.read(&[PATH])?.unwrap_or_default();
     let text = String::from_utf8_lossy(&data);
     // helm's `common.ReadValues`: a single document unmarshalled into `common.Values`.
-    let problem = match yaml::parse(&text) {
+    let parsed = yaml::parse(&text);
+    let problem = match &parsed {
         Err(e) => Some((e.line, format!("error converting YAML to JSON: {e}"))),
-        Ok(v) => match non_finite(&v) {
+        Ok(v) => match non_finite(v) {
             Some(f) => Some((
                 None,
                 format!(
@@ -49,7 +51,7 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
                     None,
                     format!(
                         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type common.Values",
-                        json_kind(&other)
+                        json_kind(other)
                     ),
                 )),
             },
@@ -65,14 +67,22 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
         );
         return Ok(());
     }
-    let schema = l.read(&[SCHEMA])?.unwrap_or_default();
-    if schema.is_empty() {
+    let schema_bytes = l.read(&[SCHEMA])?.unwrap_or_default();
+    if schema_bytes.is_empty() {
         return Ok(());
     }
-    // Validating values against the schema needs a JSON Schema engine; chartship checks that
-    // the schema is well-formed, with the decoder's message helm would print.
-    if let Err(e) = gojson::check(&schema) {
+    if let Err(e) = gojson::check(&schema_bytes) {
         l.add(Severity::Error, "values.schema-invalid", PATH, None, e);
+        return Ok(());
+    }
+    let values = schema::values_for_schema(&parsed.unwrap_or(Value::Null));
+    match schema::validate(&schema_bytes, &values) {
+        schema::Outcome::Valid => {}
+        schema::Outcome::Invalid(message) => {
+            l.add(Severity::Error, "values.schema", PATH, None, message);
+        }
+        // A schema that needs the network is not checked (helm would fetch it).
+        schema::Outcome::Skipped => {}
     }
     Ok(())
 }
