@@ -182,3 +182,105 @@ fn message(kind: &ErrorKind<'_, '_>) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(values: &str, schema: &str) -> String {
+        let values = values_for_schema(&crate::yaml::parse(values).expect("values parse"));
+        match validate(schema.as_bytes(), &values) {
+            Outcome::Valid => "valid".into(),
+            Outcome::Invalid(m) => m,
+            Outcome::Skipped => "skipped".into(),
+        }
+    }
+
+    /// Each expected text was printed by `helm4 lint` (v4.1.4) for the same values and schema.
+    #[test]
+    fn messages_measured_with_helm4() {
+        assert_eq!(
+            check(
+                "a: 1\n",
+                r#"{"oneOf": [{"required": ["x"]}, {"required": ["y"]}]}"#
+            ),
+            "- at '': 'oneOf' failed, none matched\n  - at '': missing property 'x'\n  - at '': missing property 'y'\n"
+        );
+        assert_eq!(
+            check(
+                "a: 1\n",
+                r#"{"allOf": [{"required": ["x"]}, {"required": ["y"]}]}"#
+            ),
+            "- at '': 'allOf' failed\n  - at '': missing property 'x'\n  - at '': missing property 'y'\n"
+        );
+        assert_eq!(
+            check("a: 1\nb: 2\n", r#"{"additionalProperties": false}"#),
+            "- at '': additional properties 'a', 'b' not allowed\n"
+        );
+        assert_eq!(
+            check("a: 1\n", r#"{"properties": {"a": false}}"#),
+            "- at '/a': false schema\n"
+        );
+        assert_eq!(
+            check("b: x\n", r#"{"properties": {"b": {"const": "y"}}}"#),
+            "- at '/b': value must be 'y'\n"
+        );
+        assert_eq!(
+            check("a: 3\n", r#"{"properties": {"a": {"enum": [1, 2, "z"]}}}"#),
+            "- at '/a': value must be one of 1, 2, 'z'\n"
+        );
+        assert_eq!(
+            check(
+                "a: [x]\n",
+                r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "dependentRequired": {"a": ["b", "c"]}}"#
+            ),
+            "- at '': properties 'b', 'c' required, if 'a' exists\n"
+        );
+        assert_eq!(
+            check(
+                "b: 2.5\nc: 12345678\n",
+                r#"{"properties": {"b": {"maximum": 1.5}, "c": {"type": "string"}}}"#
+            ),
+            "- at '/b': maximum: got 2.5, want 1.5\n- at '/c': got number, want string\n"
+        );
+        assert_eq!(
+            check(
+                "fmt: not-an-email\n",
+                r#"{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"fmt": {"format": "email"}}}"#
+            ),
+            "- at '/fmt': 'not-an-email' is not valid email: missing @\n"
+        );
+    }
+
+    #[test]
+    fn formats_are_annotations_in_2020_12_like_helm4() {
+        assert_eq!(
+            check(
+                "a: 2024-01-02T03:04:05\nb: x\n",
+                r#"{"properties": {"a": {"format": "date-time"}, "b": {"format": "ipv4"}}}"#
+            ),
+            "valid"
+        );
+    }
+
+    #[test]
+    fn integral_floats_are_integers_and_empty_values_are_an_object() {
+        assert_eq!(
+            check("a: 1.0\n", r#"{"properties": {"a": {"type": "integer"}}}"#),
+            "valid"
+        );
+        assert_eq!(check("", r#"{"type": "object"}"#), "valid");
+    }
+
+    #[test]
+    fn remote_references_are_skipped_not_fetched() {
+        // helm4 fetches the document (and fails offline); the sandbox has no network.
+        assert_eq!(
+            check(
+                "a: 1\n",
+                r#"{"properties": {"a": {"$ref": "https://example.com/nope.json"}}}"#
+            ),
+            "skipped"
+        );
+    }
+}
