@@ -282,3 +282,54 @@ fn schema_violations() {
     assert!(ours.starts_with(head), "{ours}");
     assert_eq!(schema_blocks(&ours[head.len()..]), schema_blocks(tail));
 }
+
+#[test]
+fn edge_cases_match_helm4() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "lint-values-nan",
+            "[ERROR] values.yaml: unable to parse YAML: error converting YAML to JSON: json: unsupported value: NaN\n\
+             [ERROR] templates/: cannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: json: unsupported value: NaN\n\
+             [ERROR] : unable to load chart\n\
+             \tcannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: json: unsupported value: NaN\n",
+        ),
+        (
+            "lint-api-version-v3",
+            "[ERROR] Chart.yaml: apiVersion 'v3' is not valid. The value must be either \"v1\" or \"v2\"\n\
+             [INFO] values.yaml: file does not exist\n\
+             [WARNING] templates/: directory does not exist\n",
+        ),
+        (
+            "lint-name-with-slash",
+            "[ERROR] Chart.yaml: chart name \"a/b\" is invalid\n\
+             [INFO] values.yaml: file does not exist\n\
+             [WARNING] templates/: directory does not exist\n\
+             [ERROR] : unable to load chart\n\
+             \tvalidation: chart.metadata.name \"a/b\" is invalid\n",
+        ),
+        (
+            "lint-crds-yaml-error",
+            "[INFO] values.yaml: file does not exist\n\
+             [ERROR] crds/a.yaml: unable to parse YAML: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'\n",
+        ),
+        (
+            "lint-crds-not-a-directory",
+            "[INFO] values.yaml: file does not exist\n\
+             [WARNING] templates/: directory does not exist\n\
+             [ERROR] crds/: not a directory\n",
+        ),
+        (
+            "lint-chart-yaml-is-a-directory",
+            "[ERROR] Chart.yaml: should be a file, not a directory\n\
+             [ERROR] Chart.yaml: unable to parse YAML\n\
+             \tread {dir}/Chart.yaml: is a directory\n\
+             [INFO] values.yaml: file does not exist\n\
+             [WARNING] templates/: directory does not exist\n\
+             [ERROR] : unable to load chart\n\
+             \tChart.yaml file is missing\n",
+        ),
+    ];
+    for (case, helm4) in cases {
+        check(case, helm4);
+    }
+}
