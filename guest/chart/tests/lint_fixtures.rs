@@ -313,6 +313,14 @@ fn edge_cases_match_helm4() {
              [ERROR] crds/a.yaml: unable to parse YAML: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'\n",
         ),
         (
+            "lint-crds-document-order",
+            "[INFO] values.yaml: file does not exist\n\
+             [WARNING] templates/: directory does not exist\n\
+             [ERROR] crds/a.yaml: apiVersion is not in 'apiextensions.k8s.io'\n\
+             [ERROR] crds/a.yaml: object kind is not 'CustomResourceDefinition'\n\
+             [ERROR] crds/a.yaml: unable to parse YAML: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'\n",
+        ),
+        (
             "lint-crds-not-a-directory",
             "[INFO] values.yaml: file does not exist\n\
              [WARNING] templates/: directory does not exist\n\

@@ -40,14 +40,23 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
     };
     for (name, data) in crds {
         let text = String::from_utf8_lossy(&data);
-        let docs = match yaml::parse_documents(&text) {
-            Ok(docs) => docs,
-            Err(e) => {
-                let m = format!("unable to parse YAML: error converting YAML to JSON: {e}");
-                l.add(Severity::Error, "crds.parse", &name, e.line, m);
-                return Ok(());
+        // Documents are decoded one by one: findings of earlier ones come before a later
+        // document's syntax error, as with helm's streaming decoder.
+        let mut docs = Vec::new();
+        let mut failure = None;
+        let (chunks, bad_separator) = split_documents(&text);
+        for chunk in chunks {
+            match yaml::parse(chunk) {
+                Ok(doc) => docs.push(doc),
+                Err(e) => {
+                    failure = Some((e.line, format!("error converting YAML to JSON: {e}")));
+                    break;
+                }
             }
-        };
+        }
+        if failure.is_none() {
+            failure = bad_separator.map(|e| (None, e));
+        }
         for doc in docs {
             match &doc {
                 Value::Null => {}
@@ -97,20 +106,58 @@ pub(super) fn run(l: &mut Linter<'_>) -> Result<(), LoadError> {
                 }
             }
         }
+        if let Some((line, e)) = failure {
+            l.add(
+                Severity::Error,
+                "crds.parse",
+                &name,
+                line,
+                format!("unable to parse YAML: {e}"),
+            );
+            return Ok(());
+        }
     }
     Ok(())
 }
 
-/// helm's `Chart.CRDObjects`: `crds/*.{yaml,yml,json}` (any case) of the chart, then of its
-/// subcharts, each named relative to its own chart.
-fn crd_objects(chart: &Chart, out: &mut Vec<(String, Vec<u8>)>) {
-    for f in &chart.files {
-        let ext = go_ext(&f.name).to_ascii_lowercase();
-        if f.name.starts_with("crds/") && matches!(ext.as_str(), ".yaml" | ".yml" | ".json") {
-            out.push((f.name.clone(), f.data.clone()));
+/// The Kubernetes `YAMLReader` split: a line starting with `---` (then only spaces or a
+/// comment) ends a document; empty documents are dropped. A bad separator ends the stream
+/// with an error after the documents before it.
+fn split_documents(text: &str) -> (Vec<&str>, Option<String>) {
+    let mut docs = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return (
+                    docs,
+                    Some(format!("invalid Yaml document separator: {trimmed}")),
+                );
+            }
+            if pos > start {
+                docs.push(&text[start..pos]);
+            }
+            start = pos + line.len();
         }
+        pos += line.len();
     }
-    for dep in &chart.dependencies {
-        crd_objects(dep, out);
+    if pos > start {
+        docs.push(&text[start..pos]);
+    }
+    (docs, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_documents;
+
+    #[test]
+    fn documents_split_like_the_kubernetes_reader() {
+        let (docs, err) = split_documents("a: 1\n---\n---  # c\nb: 2\n");
+        assert_eq!((docs, err), (vec!["a: 1\n", "b: 2\n"], None));
+        let (docs, err) = split_documents("a: 1\n--- x\nb: 2\n");
+        assert_eq!(docs, vec!["a: 1\n"]);
+        assert_eq!(err.as_deref(), Some("invalid Yaml document separator: x"));
     }
 }
