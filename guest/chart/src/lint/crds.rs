@@ -148,6 +148,20 @@ fn split_documents(text: &str) -> (Vec<&str>, Option<String>) {
     (docs, None)
 }
 
+/// helm's `Chart.CRDObjects`: `crds/*.{yaml,yml,json}` (any case) of the chart, then of its
+/// subcharts, each named relative to its own chart.
+fn crd_objects(chart: &Chart, out: &mut Vec<(String, Vec<u8>)>) {
+    for f in &chart.files {
+        let ext = go_ext(&f.name).to_ascii_lowercase();
+        if f.name.starts_with("crds/") && matches!(ext.as_str(), ".yaml" | ".yml" | ".json") {
+            out.push((f.name.clone(), f.data.clone()));
+        }
+    }
+    for dep in &chart.dependencies {
+        crd_objects(dep, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_documents;
