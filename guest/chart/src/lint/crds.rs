@@ -170,7 +170,12 @@ mod tests {
     fn documents_split_like_the_kubernetes_reader() {
         let (docs, err) = split_documents("a: 1\n---\n---  # c\nb: 2\n");
         assert_eq!((docs, err), (vec!["a: 1\n", "b: 2\n"], None));
+        // The document before a bad separator is lost, as helm4 showed with
+        // `apiVersion: v1 / kind: CustomResourceDefinition / --- bad` (only the error).
         let (docs, err) = split_documents("a: 1\n--- x\nb: 2\n");
+        assert!(docs.is_empty());
+        assert_eq!(err.as_deref(), Some("invalid Yaml document separator: x"));
+        let (docs, err) = split_documents("a: 1\n---\nb: 2\n--- x\n");
         assert_eq!(docs, vec!["a: 1\n"]);
         assert_eq!(err.as_deref(), Some("invalid Yaml document separator: x"));
     }
