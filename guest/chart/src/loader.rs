@@ -703,7 +703,7 @@ pub(crate) fn read_following(
 
 /// The checked files of an archive and the chart name it expands under (`chartutil.Expand`).
 pub(crate) fn load_archive_files_for_lint(bytes: &[u8]) -> Result<(String, Vec<File>), LoadError> {
-    ensure_gzip(bytes)?;
+    // `chartutil.Expand` reads the gzip stream directly (no content sniffing).
     let files = archive_files(bytes)?;
     // `chartutil.Expand`: the last Chart.yaml entry names the directory.
     let mut name = String::new();

@@ -90,6 +90,11 @@ fn unsafe_archives_are_failed_charts() {
         lines(&gz.finish().expect("gzip")),
         Ok("[ERROR] : unable to extract tarball: chart illegally contains content outside the base directory: \"Chart.yaml\"\n".into())
     );
+    // helm4 lint of a text file named x.tgz: `Error unable to extract tarball: gzip: invalid header`.
+    assert_eq!(
+        lines(b"apiVersion: v2\nname: not-an-archive\n"),
+        Ok("[ERROR] : unable to extract tarball: gzip: invalid header\n".into())
+    );
     assert_eq!(
         lines(&packed("lint-no-chart-yaml")),
         Ok("[ERROR] : unable to extract tarball: chart name not specified\n".into())
