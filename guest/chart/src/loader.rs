@@ -24,6 +24,9 @@ const MAX_LINK_HOPS: usize = 40;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The start of helm's message for a fifo, socket or device in a chart directory.
+pub(crate) const IRREGULAR_FILE: &str = "cannot load irregular file";
+
 /// Loads the chart directory at `root` the way helm's `loader.LoadDir` does.
 pub fn load_dir(root: &Path) -> Result<Chart, LoadError> {
     let src = FsSource::new(root);
@@ -311,7 +314,7 @@ impl Walker<'_> {
             Kind::Other => {
                 if !self.rules.ignore(n, false) {
                     return Err(LoadError::Io(format!(
-                        "cannot load irregular file {} as it has file mode type bits set",
+                        "{IRREGULAR_FILE} {} as it has file mode type bits set",
                         self.src.display(&split(n))
                     )));
                 }

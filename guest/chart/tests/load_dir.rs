@@ -301,7 +301,11 @@ mod unix {
     #[test]
     fn irregular_files_are_refused_like_helm4() {
         let tmp = tempfile::tempdir().expect("tempdir");
-        chart(tmp.path(), "fifo");
+        write(
+            tmp.path(),
+            "Chart.yaml",
+            b"apiVersion: v2\nname: fifo\nversion: 1.0.0\nicon: https://x.io/i.png\n",
+        );
         let pipe = tmp.path().join("pipe");
         let status = std::process::Command::new("mkfifo").arg(&pipe).status();
         if !status.is_ok_and(|s| s.success()) {
@@ -313,6 +317,26 @@ mod unix {
                 "cannot load irregular file {} as it has file mode type bits set",
                 pipe.display()
             )))
+        );
+        // helm4 lint reports it as a finding of the Templates and Dependencies groups.
+        write(tmp.path(), "templates/cm.yaml", b"a: 1\n");
+        let report = chartship_chart::lint::lint_dir(tmp.path()).expect("lint runs");
+        let expected = format!(
+            "cannot load irregular file {} as it has file mode type bits set",
+            pipe.display()
+        );
+        let found: Vec<(&str, &str)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.path.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("values.yaml", "file does not exist"),
+                ("templates/", expected.as_str()),
+                ("", format!("unable to load chart\n\t{expected}").as_str()),
+            ]
         );
         // An ignored irregular file is never looked at.
         write(tmp.path(), ".helmignore", b"pipe\n");

@@ -122,6 +122,10 @@ impl<'a> Linter<'a> {
         }
         match self.loaded.as_ref() {
             Some(Ok(chart)) => Ok(Ok(chart)),
+            // helm reports an irregular file as a finding; other I/O failures stop linting.
+            Some(Err(LoadError::Io(m))) if m.starts_with(loader::IRREGULAR_FILE) => {
+                Ok(Err(m.clone()))
+            }
             Some(Err(LoadError::Io(m))) => Err(LoadError::Io(m.clone())),
             Some(Err(e)) => Ok(Err(e.to_string())),
             None => Err(LoadError::Io("chart was not loaded".into())),
