@@ -54,12 +54,20 @@ fn check_api_version(src: &dyn Source) -> Result<(), LoadError> {
     let chart_yaml = ["Chart.yaml".to_string()];
     let data = read_resolved(src, &chart_yaml).map_err(|e| match e {
         Resolved::Refused(e) => e,
-        Resolved::Io(err) => LoadError::NotFound(format!(
-            "unable to detect chart at {}: open {}: {}",
-            src.display(&chart_yaml),
-            src.display(&chart_yaml),
-            go_io_error(&err)
-        )),
+        Resolved::Io(err) => {
+            // Go's os.ReadFile fails in `open`, or in `read` for a directory.
+            let op = if err.to_string() == "is a directory" {
+                "read"
+            } else {
+                "open"
+            };
+            LoadError::NotFound(format!(
+                "unable to detect chart at {}: {op} {}: {}",
+                src.display(&chart_yaml),
+                src.display(&chart_yaml),
+                go_io_error(&err)
+            ))
+        }
     })?;
     let text = text_of(&data);
     let md = metadata::parse_chart_yaml(&text)
