@@ -288,7 +288,7 @@ pub fn parse_lock(text: &str) -> Result<Lock, DecodeError> {
         Value::Map(_) => {
             for (key, v) in sorted_entries(&value) {
                 match field_for(&LOCK, key) {
-                    Some("generated") => dec.time(v, "Lock", "generated", &mut lock.generated),
+                    Some("generated") => dec.time(v, &mut lock.generated),
                     Some("digest") => dec.string(v, "Lock", "digest", &mut lock.digest),
                     Some("dependencies") => {
                         let mut deps = Vec::new();
@@ -540,21 +540,14 @@ impl Decoder {
         }
     }
 
-    fn time(&mut self, v: &Value, strukt: &str, path: &str, out: &mut String) {
+    fn time(&mut self, v: &Value, out: &mut String) {
         match v {
             Value::Null => {}
-            Value::String(s) if is_rfc3339(s) => *out = s.clone(),
-            Value::String(s) => self.fail(format!(
-                "parsing time {:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {:?} as \"2006\"",
-                s, s
-            )),
-            other => {
-                let _ = (strukt, path);
-                self.fail(format!(
-                    "Time.UnmarshalJSON: input is not a JSON string: {}",
-                    kind(other)
-                ));
-            }
+            Value::String(s) => match parse_rfc3339_error(s) {
+                None => *out = s.clone(),
+                Some(e) => self.fail(e),
+            },
+            _ => self.fail("Time.UnmarshalJSON: input is not a JSON string".into()),
         }
     }
 
@@ -709,44 +702,83 @@ impl Decoder {
     }
 }
 
-/// A loose RFC 3339 check (`2006-01-02T15:04:05[.frac](Z|±hh:mm)`), enough to refuse garbage.
-fn is_rfc3339(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() < 20
-        || !digits(0..4)
-        || b[4] != b'-'
-        || !digits(5..7)
-        || b[7] != b'-'
-        || !digits(8..10)
-    {
-        return false;
-    }
-    if !matches!(b[10], b'T' | b't')
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
-    {
-        return false;
-    }
-    let mut i = 19;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
+/// Go's `time.Parse(time.RFC3339, s)` error text, or `None` if `s` parses.
+fn parse_rfc3339_error(s: &str) -> Option<String> {
+    const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
+    let fail = |rest: &str, elem: &str| {
+        Some(format!(
+            "parsing time {s:?} as {LAYOUT:?}: cannot parse {rest:?} as {elem:?}"
+        ))
+    };
+    // (layout element, number of digits or 0 for a literal)
+    let elements: [(&str, usize); 11] = [
+        ("2006", 4),
+        ("-", 0),
+        ("01", 2),
+        ("-", 0),
+        ("02", 2),
+        ("T", 0),
+        ("15", 2),
+        (":", 0),
+        ("04", 2),
+        (":", 0),
+        ("05", 2),
+    ];
+    let mut rest = s;
+    let mut fields = Vec::new();
+    for (elem, digits) in elements {
+        if digits == 0 {
+            match rest.strip_prefix(elem) {
+                Some(r) => rest = r,
+                None => return fail(rest, elem),
+            }
+        } else {
+            let n = rest
+                .bytes()
+                .take(digits)
+                .take_while(u8::is_ascii_digit)
+                .count();
+            if n < digits {
+                return fail(rest, elem);
+            }
+            fields.push(rest[..digits].parse::<u32>().unwrap_or(0));
+            rest = &rest[digits..];
         }
-        if i == start {
-            return false;
+    }
+    // Fractional seconds are accepted after the seconds even though the layout has none.
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n > 0 {
+            rest = &r[n..];
         }
     }
-    match &b[i..] {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
+    let zone_ok = match rest.as_bytes() {
+        [b'Z', ..] => {
+            rest = &rest[1..];
+            true
+        }
+        [b'+' | b'-', h1, h2, b':', m1, m2, ..]
+            if [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()) =>
+        {
+            rest = &rest[6..];
+            true
+        }
         _ => false,
+    };
+    if !zone_ok {
+        return fail(rest, "Z07:00");
+    }
+    if !rest.is_empty() {
+        return Some(format!("parsing time {s:?}: extra text: {rest:?}"));
+    }
+    let range = |what: &str| Some(format!("parsing time {s:?}: {what} out of range"));
+    match fields[..] {
+        [_, m, ..] if !(1..=12).contains(&m) => range("month"),
+        [_, _, d, ..] if !(1..=31).contains(&d) => range("day"),
+        [_, _, _, h, ..] if h > 23 => range("hour"),
+        [_, _, _, _, mi, ..] if mi > 59 => range("minute"),
+        [_, _, _, _, _, sec] if sec > 59 => range("second"),
+        _ => None,
     }
 }
 
@@ -1054,6 +1086,30 @@ mod tests {
         assert_eq!(lock.dependencies[0].version, "1.2.3");
         assert_eq!(lock.digest, "sha256:bca4");
         assert_eq!(lock.generated, "2026-11-29T09:28:21.575908583Z");
-        assert!(parse_lock("generated: nope\n").is_err());
+        // helm4 show chart with these Chart.lock `generated:` values.
+        let lock_err = |g: &str| {
+            parse_lock(&format!("generated: {g}\ndigest: x\ndependencies: []\n"))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        let j = "error unmarshaling JSON: while decoding JSON: ";
+        assert_eq!(
+            lock_err("\"nope\""),
+            Err(format!(
+                "{j}parsing time \"nope\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"nope\" as \"2006\""
+            ))
+        );
+        assert_eq!(
+            lock_err("12"),
+            Err(format!("{j}Time.UnmarshalJSON: input is not a JSON string"))
+        );
+        assert_eq!(
+            lock_err("2026-11-29"),
+            Err(format!(
+                "{j}parsing time \"2026-11-29\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"T\""
+            ))
+        );
+        assert_eq!(lock_err("\"2026-11-29T09:28:21Z\""), Ok(()));
+        assert_eq!(lock_err("\"2026-11-29T09:28:21.5+05:30\""), Ok(()));
     }
 }
