@@ -17,6 +17,8 @@ echo "== format" >&2
 cargo fmt --all --check
 echo "== build (release)" >&2
 cargo build --release --locked --workspace
+# The end-to-end tests use the binary just built instead of building it again.
+export CHARTSHIP_BIN="$PWD/target/release/chartship"
 echo "== tests" >&2
 cargo test --release --locked --workspace
 echo "== gotemplate conformance" >&2

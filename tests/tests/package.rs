@@ -65,7 +65,7 @@ fn make_compat_chart(home: &Path, parent: &Path) -> PathBuf {
         ),
         ("crds/crd.yaml", CRD),
         ("templates/.hidden", "ignored by the default rule\n"),
-        ("templates/sub/.kept", "the default rule does not cross /\n"),
+        ("templates/sub/.kept", "# the default rule does not cross /\n"),
         ("templates/extra.tpl", "{{- define \"compat.extra\" -}}x{{- end -}}\n"),
     ] {
         let path = chart.join(name);
