@@ -5,6 +5,7 @@
 //! natively for fast tests and for `wasm32-wasip2` as the guest component.
 
 pub mod chart;
+pub mod constraint;
 pub mod diagnostic;
 pub mod error;
 pub mod glob;
@@ -12,9 +13,11 @@ pub mod gojson;
 pub mod ignore;
 pub mod lint;
 pub mod loader;
+pub mod lock;
 pub mod metadata;
 pub mod oci;
 pub mod package;
+pub mod repo_index;
 pub mod semver;
 mod source;
 pub mod yaml;
