@@ -124,7 +124,8 @@ fn archive_paths_leaving_the_chart_are_refused_with_helms_messages() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (entry, message) in [
         ("x/../../etc/passwd", "chart illegally references parent directory"),
-        ("/etc/passwd", "chart illegally contains absolute paths"),
+        // helm drops the first component; what is left must not be absolute.
+        ("x//etc/passwd", "chart illegally contains absolute paths"),
         ("x/C:/windows.txt", "chart contains illegally named files"),
     ] {
         let path = dir.path().join("hostile.tgz");

@@ -135,7 +135,6 @@ fn text_of(data: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Resolves the symlink at `link` component by component, without ever leaving the chart
 /// root: returns the real path and what is there.
 fn resolve_link(src: &dyn Source, link: &[String]) -> Result<(Vec<String>, Kind), LoadError> {
-    let first_target = src.read_link(link).map_err(|e| io_error(src, link, &e))?;
     let refuse = |target: &str, via: Option<&[String]>| {
         let via = match via {
             Some(v) if v != link => format!(" (through the link {})", src.display(v)),
@@ -147,6 +146,16 @@ fn resolve_link(src: &dyn Source, link: &[String]) -> Result<(Vec<String>, Kind)
              file into the chart or replace the link with a relative one inside it",
             src.display(link)
         ))
+    };
+    // Inside the sandbox the filesystem itself refuses to even read an absolute link target
+    // (capability-based: nothing outside the preopen may be named), so "permission denied"
+    // here means the link points out of the chart.
+    let first_target = match src.read_link(link) {
+        Ok(target) => target,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(refuse("an absolute path", None));
+        }
+        Err(e) => return Err(io_error(src, link, &e)),
     };
     let mut resolved: Vec<String> = link[..link.len().saturating_sub(1)].to_vec();
     let mut pending: Vec<String> = Vec::new(); // reversed: next component last
