@@ -1,16 +1,15 @@
-//! Manual comparison helper: `CHART_DIR=… OUT=….tgz cargo test -p chartship-chart --test
-//! package_helper -- --ignored` packages a directory with chartship's core so the archive can be
-//! compared with `helm package` output.
+//! Packages a chart directory with chartship's core, natively, so the archive can be compared
+//! with `helm package` output: `cargo run -p chartship-chart --example package_dir -- DIR OUT.tgz`.
 
 use std::path::Path;
 
 use chartship_chart::package::{PackageOptions, package};
 
-#[test]
-#[ignore = "manual helper, needs CHART_DIR and OUT"]
-fn package_dir_from_env() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::var("CHART_DIR")?;
-    let out = std::env::var("OUT")?;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let (Some(dir), Some(out)) = (args.next(), args.next()) else {
+        return Err("usage: package_dir <chart-dir> <out.tgz>".into());
+    };
     let chart = chartship_chart::loader::load_dir(Path::new(&dir))?;
     let packaged = package(
         &chart,
