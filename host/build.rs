@@ -17,7 +17,10 @@ const GUEST_ARTIFACT: &str = "chartship_guest.wasm";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let root = manifest_dir.parent().expect("host/ lives in the workspace root").to_path_buf();
+    let root = manifest_dir
+        .parent()
+        .expect("host/ lives in the workspace root")
+        .to_path_buf();
     for watched in ["wit", "guest", "Cargo.lock", "Cargo.toml"] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
@@ -32,7 +35,10 @@ fn main() {
 
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
     let bytes = fs::read(&wasm).unwrap_or_else(|e| panic!("reading {}: {e}", wasm.display()));
-    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     fs::write(out_dir.join(GUEST_ARTIFACT), &bytes).expect("writing the guest into OUT_DIR");
     fs::write(out_dir.join("guest.sha256"), digest).expect("writing the guest digest");
 }
@@ -41,7 +47,15 @@ fn build_guest(root: &Path, target_dir: &Path) -> PathBuf {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args(["build", "--release", "--locked", "-p", GUEST_PACKAGE, "--target", GUEST_TARGET])
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            GUEST_PACKAGE,
+            "--target",
+            GUEST_TARGET,
+        ])
         .arg("--target-dir")
         .arg(target_dir);
     // The outer build's settings (flags for the host target, profile overrides, the package
@@ -60,5 +74,8 @@ fn build_guest(root: &Path, target_dir: &Path) -> PathBuf {
              run `rustup target add {GUEST_TARGET}`"
         );
     }
-    target_dir.join(GUEST_TARGET).join("release").join(GUEST_ARTIFACT)
+    target_dir
+        .join(GUEST_TARGET)
+        .join("release")
+        .join(GUEST_ARTIFACT)
 }

@@ -21,9 +21,15 @@ pub enum Origin {
 pub fn resolve(chart_dir: &Path) -> Result<(i64, Origin), String> {
     if let Some(raw) = std::env::var_os("SOURCE_DATE_EPOCH") {
         let raw = raw.to_string_lossy();
-        return raw.trim().parse::<i64>().map(|v| (v, Origin::Env)).map_err(|_| {
-            format!("SOURCE_DATE_EPOCH={raw:?} is not a whole number of seconds since 1970-01-01")
-        });
+        return raw
+            .trim()
+            .parse::<i64>()
+            .map(|v| (v, Origin::Env))
+            .map_err(|_| {
+                format!(
+                    "SOURCE_DATE_EPOCH={raw:?} is not a whole number of seconds since 1970-01-01"
+                )
+            });
     }
     if let Some(epoch) = last_commit_time(chart_dir) {
         return Ok((epoch, Origin::GitCommit));

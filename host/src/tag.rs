@@ -57,8 +57,13 @@ mod tests {
 
     #[test]
     fn mismatch_names_both_values() {
-        let err = check_matches("v1.2.4", "1.2.4", "1.2.3").expect_err("mismatch").to_string();
-        assert!(err.contains("\"v1.2.4\"") && err.contains("\"1.2.3\""), "{err}");
+        let err = check_matches("v1.2.4", "1.2.4", "1.2.3")
+            .expect_err("mismatch")
+            .to_string();
+        assert!(
+            err.contains("\"v1.2.4\"") && err.contains("\"1.2.3\""),
+            "{err}"
+        );
         check_matches("v1.2.3", "1.2.3", "1.2.3").expect("match");
         check_matches("1.2.3", "1.2.3", "v1.2.3").expect("match with v in Chart.yaml");
     }

@@ -41,13 +41,15 @@ fn lint_output_and_exit_code_match_helm4() {
 fn strict_fails_on_warnings_like_helm() {
     let home = tempfile::tempdir().expect("tempdir");
     let fixtures = fixture("");
-    let helm = run(Helm::V4
-        .command(home.path())
-        .current_dir(&fixtures)
-        .args(["lint", "--strict", "e2e-no-templates"]));
-    let ours = run(chartship()
-        .current_dir(&fixtures)
-        .args(["lint", "--strict", "e2e-no-templates"]));
+    let helm = run(Helm::V4.command(home.path()).current_dir(&fixtures).args([
+        "lint",
+        "--strict",
+        "e2e-no-templates",
+    ]));
+    let ours =
+        run(chartship()
+            .current_dir(&fixtures)
+            .args(["lint", "--strict", "e2e-no-templates"]));
     assert_eq!(helm.status.code(), Some(1));
     assert_eq!(ours.status.code(), Some(1));
     assert_eq!(stdout(&ours), stdout(&helm));

@@ -37,10 +37,12 @@ dependencies:
 
 /// `helm create compat` extended with ignore rules, extra files, odd names, crds/ and a subchart.
 fn make_compat_chart(home: &Path, parent: &Path) -> PathBuf {
-    run_ok(Helm::V4
-        .command(home)
-        .current_dir(parent)
-        .args(["create", "compat"]));
+    run_ok(
+        Helm::V4
+            .command(home)
+            .current_dir(parent)
+            .args(["create", "compat"]),
+    );
     let chart = parent.join("compat");
     fs::write(chart.join("Chart.yaml"), CHART_YAML).expect("Chart.yaml");
     let mut ignore = fs::read_to_string(chart.join(".helmignore")).expect(".helmignore");
@@ -53,7 +55,10 @@ fn make_compat_chart(home: &Path, parent: &Path) -> PathBuf {
         ("a.bak", "ignored\n"),
         ("secret.txt", "ignored at the top\n"),
         ("padded.txt", "ignored by a rule with spaces\n"),
-        ("docs/secret.txt", "kept: /secret.txt only matches the top\n"),
+        (
+            "docs/secret.txt",
+            "kept: /secret.txt only matches the top\n",
+        ),
         ("docs/guide.md", "kept\n"),
         ("docs/internal/notes.md", "ignored dir\n"),
         ("files/config.json", "{\"a\": 1}\n"),
@@ -65,8 +70,14 @@ fn make_compat_chart(home: &Path, parent: &Path) -> PathBuf {
         ),
         ("crds/crd.yaml", CRD),
         ("templates/.hidden", "ignored by the default rule\n"),
-        ("templates/sub/.kept", "# the default rule does not cross /\n"),
-        ("templates/extra.tpl", "{{- define \"compat.extra\" -}}x{{- end -}}\n"),
+        (
+            "templates/sub/.kept",
+            "# the default rule does not cross /\n",
+        ),
+        (
+            "templates/extra.tpl",
+            "{{- define \"compat.extra\" -}}x{{- end -}}\n",
+        ),
     ] {
         let path = chart.join(name);
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -80,10 +91,12 @@ fn make_compat_chart(home: &Path, parent: &Path) -> PathBuf {
     .expect("values with BOM");
     // The subchart, as a directory in charts/.
     let charts = chart.join("charts");
-    run_ok(Helm::V4
-        .command(home)
-        .current_dir(&charts)
-        .args(["create", "sub"]));
+    run_ok(
+        Helm::V4
+            .command(home)
+            .current_dir(&charts)
+            .args(["create", "sub"]),
+    );
     chart
 }
 
@@ -122,19 +135,23 @@ fn package_both() -> Packages {
     let chart = make_compat_chart(&home, dir.path());
     let ours_dir = dir.path().join("ours");
     let helm_dir = dir.path().join("helm");
-    let out = run_ok(chartship()
-        .arg("package")
-        .arg(&chart)
-        .arg("-d")
-        .arg(&ours_dir));
+    let out = run_ok(
+        chartship()
+            .arg("package")
+            .arg(&chart)
+            .arg("-d")
+            .arg(&ours_dir),
+    );
     assert!(out.contains("compat-1.2.3+build.7.tgz"), "{out}");
     let stdout = out;
-    run_ok(Helm::V4
-        .command(&home)
-        .arg("package")
-        .arg(&chart)
-        .arg("-d")
-        .arg(&helm_dir));
+    run_ok(
+        Helm::V4
+            .command(&home)
+            .arg("package")
+            .arg(&chart)
+            .arg("-d")
+            .arg(&helm_dir),
+    );
     let ours_path = ours_dir.join("compat-1.2.3+build.7.tgz");
     let helms_path = helm_dir.join("compat-1.2.3+build.7.tgz");
     Packages {
@@ -157,7 +174,11 @@ fn same_entries_in_the_same_order_as_helm() {
     // The fixture really exercises what it claims to.
     assert!(ours.iter().any(|e| e == "compat/charts/sub/Chart.yaml"));
     assert!(ours.iter().any(|e| e.len() > 100));
-    assert!(!ours.iter().any(|e| e.ends_with(".bak") || e.contains("internal")));
+    assert!(
+        !ours
+            .iter()
+            .any(|e| e.ends_with(".bak") || e.contains("internal"))
+    );
 }
 
 #[test]
@@ -248,15 +269,17 @@ fn version_overrides_are_applied_and_checked() {
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("home");
     let chart = make_compat_chart(&home, dir.path());
-    let out = run_ok(chartship()
-        .arg("package")
-        .arg(&chart)
-        .args(["--version", "2.0.0", "--app-version", "v9 beta", "-d"])
-        .arg(dir.path()));
+    let out = run_ok(
+        chartship()
+            .arg("package")
+            .arg(&chart)
+            .args(["--version", "2.0.0", "--app-version", "v9 beta", "-d"])
+            .arg(dir.path()),
+    );
     assert!(out.contains("compat-2.0.0.tgz"), "{out}");
     let bytes = fs::read(dir.path().join("compat-2.0.0.tgz")).expect("archive");
-    let chart_yaml = String::from_utf8(archive_file(&bytes, "compat/Chart.yaml").expect("entry"))
-        .expect("utf8");
+    let chart_yaml =
+        String::from_utf8(archive_file(&bytes, "compat/Chart.yaml").expect("entry")).expect("utf8");
     assert!(chart_yaml.contains("version: 2.0.0\n"), "{chart_yaml}");
     assert!(chart_yaml.contains("appVersion: v9 beta\n"), "{chart_yaml}");
     let bad = run(chartship()
@@ -265,5 +288,9 @@ fn version_overrides_are_applied_and_checked() {
         .args(["--version", "1.2.3.4", "-d"])
         .arg(dir.path()));
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("invalid semantic version"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("invalid semantic version"),
+        "{}",
+        stderr(&bad)
+    );
 }

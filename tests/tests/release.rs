@@ -84,23 +84,40 @@ fn release_to_token_registry_is_pulled_by_helm_3_9_3_18_and_4() {
             version,
             &home,
             &server,
-            &["pull", &target, "--version", "3.4.2", "-d", dest.to_str().expect("utf8")],
+            &[
+                "pull",
+                &target,
+                "--version",
+                "3.4.2",
+                "-d",
+                dest.to_str().expect("utf8"),
+            ],
         ));
-        assert!(dest.join("nexus-command-helm-3.4.2.tgz").is_file(), "{version:?}");
+        assert!(
+            dest.join("nexus-command-helm-3.4.2.tgz").is_file(),
+            "{version:?}"
+        );
         let shown = run_ok(&mut helm(
             version,
             &home,
             &server,
             &["show", "chart", &target, "--version", "3.4.2"],
         ));
-        assert!(shown.contains("name: nexus-command"), "{version:?}: {shown}");
+        assert!(
+            shown.contains("name: nexus-command"),
+            "{version:?}: {shown}"
+        );
         assert!(shown.contains("version: 3.4.2"), "{version:?}: {shown}");
     }
 
     // An identical re-run is a success that writes nothing and reports the same digest.
     let again = release(&server, &chart, &target, &["--tag", "v3.4.2"]);
     assert_eq!(again.status.code(), Some(0), "{}", all_output(&again));
-    assert!(stdout(&again).contains("Already published"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("Already published"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(digest_line(&again), digest);
 
     // Changed content under the same version is refused, and the tag keeps the old chart.
@@ -110,7 +127,11 @@ fn release_to_token_registry_is_pulled_by_helm_3_9_3_18_and_4() {
     let text = all_output(&refused);
     assert!(text.contains(&digest) && text.contains("--force"), "{text}");
     let check = release(&server, &chart, &target, &["--tag", "v3.4.2"]);
-    assert_eq!(digest_line(&check), digest, "the published tag must be unchanged");
+    assert_eq!(
+        digest_line(&check),
+        digest,
+        "the published tag must be unchanged"
+    );
 }
 
 #[test]
@@ -122,10 +143,17 @@ fn tag_mismatch_and_bad_tags_fail_before_packaging() {
     let mismatch = release(&server, &chart, &target, &["--tag", "v1.0.1"]);
     assert_eq!(mismatch.status.code(), Some(1));
     let text = all_output(&mismatch);
-    assert!(text.contains("\"v1.0.1\"") && text.contains("\"1.0.0\""), "{text}");
+    assert!(
+        text.contains("\"v1.0.1\"") && text.contains("\"1.0.0\""),
+        "{text}"
+    );
     let bad = release(&server, &chart, &target, &["--tag", "latest"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(all_output(&bad).contains("not a release tag"), "{}", all_output(&bad));
+    assert!(
+        all_output(&bad).contains("not a release tag"),
+        "{}",
+        all_output(&bad)
+    );
     // Nothing reached the registry.
     assert!(!server.log().contains("PUT /v2/"), "{}", server.log());
 
@@ -137,7 +165,11 @@ fn tag_mismatch_and_bad_tags_fail_before_packaging() {
         .arg(&chart)
         .arg("--dry-run"));
     assert_eq!(from_env.status.code(), Some(1));
-    assert!(all_output(&from_env).contains("\"v2.0.0\""), "{}", all_output(&from_env));
+    assert!(
+        all_output(&from_env).contains("\"v2.0.0\""),
+        "{}",
+        all_output(&from_env)
+    );
 
     // --version-from-tag takes the version from the tag instead.
     let out = release(
@@ -180,13 +212,22 @@ fn nested_docker_hub_path_is_refused_before_any_network_call() {
     let out = run(std::process::Command::new("unshare")
         .args(["-n", "--"])
         .arg(chartship_tests::chartship_bin())
-        .env("CHARTSHIP_CACHE_DIR", chartship_tests::root().join("target/chartship-cache"))
+        .env(
+            "CHARTSHIP_CACHE_DIR",
+            chartship_tests::root().join("target/chartship-cache"),
+        )
         .arg("release")
         .arg(&chart)
-        .args(["--to", "oci://registry-1.docker.io/savantly/charts/nexus-command"]));
+        .args([
+            "--to",
+            "oci://registry-1.docker.io/savantly/charts/nexus-command",
+        ]));
     assert_eq!(out.status.code(), Some(1), "{}", all_output(&out));
     let text = all_output(&out);
-    assert!(text.contains("namespace/name") || text.contains("two"), "{text}");
+    assert!(
+        text.contains("namespace/name") || text.contains("two"),
+        "{text}"
+    );
     assert!(text.contains("savantly/charts/nexus-command"), "{text}");
 }
 
@@ -230,12 +271,14 @@ fn push_of_an_archive_is_checked_by_the_guest_and_pulled_by_helm() {
     let dir = tempfile::tempdir().expect("tempdir");
     let chart = write_chart(dir.path(), "0.5.0", "x");
     let home = dir.path().join("home");
-    run_ok(Helm::V4
-        .command(&home)
-        .arg("package")
-        .arg(&chart)
-        .arg("-d")
-        .arg(dir.path()));
+    run_ok(
+        Helm::V4
+            .command(&home)
+            .arg("package")
+            .arg(&chart)
+            .arg("-d")
+            .arg(dir.path()),
+    );
     let tgz = dir.path().join("nexus-command-0.5.0.tgz");
     let target = format!("oci://{}/{REPOSITORY}", server.host);
     let out = run(chartship()
@@ -253,7 +296,14 @@ fn push_of_an_archive_is_checked_by_the_guest_and_pulled_by_helm() {
         Helm::V4,
         &home,
         &server,
-        &["pull", &target, "--version", "0.5.0", "-d", pulled.to_str().expect("utf8")],
+        &[
+            "pull",
+            &target,
+            "--version",
+            "0.5.0",
+            "-d",
+            pulled.to_str().expect("utf8"),
+        ],
     ));
     assert_eq!(
         fs::read(pulled.join("nexus-command-helm-0.5.0.tgz")).expect("pulled"),
@@ -295,7 +345,10 @@ fn default_target_is_an_oci_layout_in_the_working_directory() {
         r#"{"imageLayoutVersion":"1.0.0"}"#
     );
     let index = fs::read_to_string(layout.join("index.json")).expect("index.json");
-    assert!(index.contains("\"org.opencontainers.image.ref.name\":\"0.1.0\""), "{index}");
+    assert!(
+        index.contains("\"org.opencontainers.image.ref.name\":\"0.1.0\""),
+        "{index}"
+    );
     // A second run finds the same manifest and writes nothing new.
     let again = run(chartship()
         .current_dir(dir.path())
@@ -303,5 +356,9 @@ fn default_target_is_an_oci_layout_in_the_working_directory() {
         .arg("release")
         .arg(&chart));
     assert_eq!(digest_line(&again), digest_line(&out));
-    assert!(stdout(&again).contains("Already published"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("Already published"),
+        "{}",
+        stdout(&again)
+    );
 }

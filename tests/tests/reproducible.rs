@@ -69,7 +69,13 @@ fn touched_files_other_tz_and_umask_give_the_same_sha256() {
 
     // And again after another touch, under yet another zone.
     touch_all(&chart, 1_234_567_890);
-    let third = package(&chart, &dir.path().join("c"), "America/Los_Angeles", "002", None);
+    let third = package(
+        &chart,
+        &dir.path().join("c"),
+        "America/Los_Angeles",
+        "002",
+        None,
+    );
     assert_eq!(first, third);
 }
 
@@ -78,8 +84,20 @@ fn source_date_epoch_is_honoured_and_stable() {
     let dir = tempfile::tempdir().expect("tempdir");
     let chart = chart_copy(dir.path());
     let fallback = package(&chart, &dir.path().join("a"), "UTC", "022", None);
-    let set = package(&chart, &dir.path().join("b"), "UTC", "022", Some("1700000000"));
-    let again = package(&chart, &dir.path().join("c"), "Europe/Berlin", "077", Some("1700000000"));
+    let set = package(
+        &chart,
+        &dir.path().join("b"),
+        "UTC",
+        "022",
+        Some("1700000000"),
+    );
+    let again = package(
+        &chart,
+        &dir.path().join("c"),
+        "Europe/Berlin",
+        "077",
+        Some("1700000000"),
+    );
     assert_ne!(fallback, set, "the epoch must reach the archive's entries");
     assert_eq!(set, again);
 }

@@ -24,7 +24,10 @@ fn small_chart(dir: &Path) -> PathBuf {
 }
 
 fn assert_no_passwd(text: &str) {
-    assert!(!text.contains("root:x:0:0"), "host file content leaked: {text}");
+    assert!(
+        !text.contains("root:x:0:0"),
+        "host file content leaked: {text}"
+    );
 }
 
 #[test]
@@ -41,7 +44,10 @@ fn symlink_to_etc_passwd_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(err.contains("templates/passwd.yaml"), "{err}");
-    assert!(err.contains("symbolic link") || err.contains("symlink"), "{err}");
+    assert!(
+        err.contains("symbolic link") || err.contains("symlink"),
+        "{err}"
+    );
     assert_no_passwd(&err);
     assert_no_passwd(&stdout(&out));
     assert!(!out_dir.join("small-0.1.0.tgz").exists());
@@ -64,7 +70,11 @@ fn relative_symlink_leaving_the_chart_is_refused() {
         .arg("-d")
         .arg(dir.path()));
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("templates/out.txt"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("templates/out.txt"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("small-0.1.0.tgz").exists());
 }
 
@@ -123,7 +133,10 @@ fn hostile_archive(name: &str) -> Vec<u8> {
 fn archive_paths_leaving_the_chart_are_refused_with_helms_messages() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (entry, message) in [
-        ("x/../../etc/passwd", "chart illegally references parent directory"),
+        (
+            "x/../../etc/passwd",
+            "chart illegally references parent directory",
+        ),
         // helm drops the first component; what is left must not be absolute.
         ("x//etc/passwd", "chart illegally contains absolute paths"),
         ("x/C:/windows.txt", "chart contains illegally named files"),
@@ -144,7 +157,10 @@ fn memory_limit_is_reported_as_a_limit() {
         .arg(fixture("e2e-no-templates")));
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("memory limit"), "{}", stderr(&out));
-    assert!(!stdout(&out).contains("[ERROR]"), "a limit is not a lint finding");
+    assert!(
+        !stdout(&out).contains("[ERROR]"),
+        "a limit is not a lint finding"
+    );
 }
 
 #[test]
@@ -154,13 +170,18 @@ fn time_limit_is_reported_as_a_limit() {
     // Several MiB of values keep the chart core busy well past one epoch tick.
     let mut values = String::from("items:\n");
     while values.len() < 4 * 1024 * 1024 {
-        values.push_str("  - {name: item, enabled: yes, size: 0x1F, ratio: 1e3, when: 2024-01-02}\n");
+        values
+            .push_str("  - {name: item, enabled: yes, size: 0x1F, ratio: 1e3, when: 2024-01-02}\n");
     }
     fs::write(chart.join("values.yaml"), values).expect("values");
-    let out = run(chartship()
-        .args(["--timeout", "0.001", "lint"])
-        .arg(&chart));
-    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), stderr(&out));
+    let out = run(chartship().args(["--timeout", "0.001", "lint"]).arg(&chart));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("time limit"), "{}", stderr(&out));
 }
 

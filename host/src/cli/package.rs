@@ -30,8 +30,7 @@ pub struct PackageArgs {
 
 pub fn run(args: PackageArgs, sandbox: &Sandbox) -> Outcome {
     let chart_dir = resolve_chart_dir(&args.chart)?;
-    let (source_date_epoch, _) =
-        source_date::resolve(&chart_dir).map_err(anyhow::Error::msg)?;
+    let (source_date_epoch, _) = source_date::resolve(&chart_dir).map_err(anyhow::Error::msg)?;
     let options = PackageOptions {
         version: args.version,
         app_version: args.app_version,

@@ -65,8 +65,10 @@ pub fn run(args: PushArgs, sandbox: &Sandbox) -> Outcome {
         };
         (info.metadata.name, info.metadata.version, artifact)
     };
-    let target =
-        registry::parse_target(&args.target, args.append_chart_name.then_some(name.as_str()))?;
+    let target = registry::parse_target(
+        &args.target,
+        args.append_chart_name.then_some(name.as_str()),
+    )?;
     let tag = tag_for_version(&version);
     let options = args.remote.client_options(&target)?;
     match registry::publish(&target, &artifact, &tag, &options, args.force) {
@@ -91,7 +93,9 @@ pub fn run(args: PushArgs, sandbox: &Sandbox) -> Outcome {
 /// helm stamps `created` with the archive's mtime; chartship prefers SOURCE_DATE_EPOCH.
 fn archive_epoch(path: &std::path::Path) -> anyhow::Result<i64> {
     if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
-        return source_date::resolve(path).map(|(e, _)| e).map_err(anyhow::Error::msg);
+        return source_date::resolve(path)
+            .map(|(e, _)| e)
+            .map_err(anyhow::Error::msg);
     }
     let modified = fs::metadata(path)?.modified()?;
     Ok(modified

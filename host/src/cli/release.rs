@@ -81,7 +81,11 @@ pub fn run(args: ReleaseArgs, sandbox: &Sandbox) -> Outcome {
         bail!(
             "{} has lint {}; fix them before releasing",
             args.chart.display(),
-            if args.strict { "errors or warnings" } else { "errors" }
+            if args.strict {
+                "errors or warnings"
+            } else {
+                "errors"
+            }
         );
     }
     let metadata = lint
@@ -90,7 +94,9 @@ pub fn run(args: ReleaseArgs, sandbox: &Sandbox) -> Outcome {
 
     let version_override = match (&tag_version, args.version_from_tag) {
         (Some(v), true) => Some(v.clone()),
-        (None, true) => bail!("--version-from-tag needs a tag (--tag, or GITHUB_REF_NAME in a tag build)"),
+        (None, true) => {
+            bail!("--version-from-tag needs a tag (--tag, or GITHUB_REF_NAME in a tag build)")
+        }
         (Some(v), false) => {
             tag::check_matches(tag.as_deref().unwrap_or_default(), v, &metadata.version)?;
             None
@@ -191,7 +197,10 @@ fn pull_ref(target: &Target) -> String {
 
 /// Adds `org.opencontainers.image.source` and `.revision` from git (or the GitHub Actions
 /// environment) unless the chart already sets them.
-fn with_git_annotations(mut annotations: Vec<(String, String)>, chart_dir: &Path) -> Vec<(String, String)> {
+fn with_git_annotations(
+    mut annotations: Vec<(String, String)>,
+    chart_dir: &Path,
+) -> Vec<(String, String)> {
     const SOURCE: &str = "org.opencontainers.image.source";
     const REVISION: &str = "org.opencontainers.image.revision";
     let has = |a: &[(String, String)], k: &str| a.iter().any(|(key, _)| key == k);

@@ -121,7 +121,9 @@ pub fn annotation(chart_arg: &Path, d: &Diagnostic) -> String {
 
 /// Escaping for the message part of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a property value (also `:` and `,`).
@@ -164,6 +166,9 @@ mod tests {
     #[test]
     fn property_values_escape_separators() {
         let a = annotation(Path::new("a,b:c"), &diag("m", "values.yaml"));
-        assert!(a.starts_with("::error file=a%2Cb%3Ac/values.yaml,line=3,"), "{a}");
+        assert!(
+            a.starts_with("::error file=a%2Cb%3Ac/values.yaml,line=3,"),
+            "{a}"
+        );
     }
 }

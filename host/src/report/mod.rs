@@ -130,7 +130,11 @@ fn print_release(out: &mut impl Write, r: &Release) -> anyhow::Result<()> {
     writeln!(out, "{verb}: {}", r.reference)?;
     writeln!(out, "Digest: {}", r.digest)?;
     if r.pull_ref.starts_with("oci://") {
-        writeln!(out, "Pull: helm pull {} --version {}", r.pull_ref, r.version)?;
+        writeln!(
+            out,
+            "Pull: helm pull {} --version {}",
+            r.pull_ref, r.version
+        )?;
     }
     Ok(())
 }
