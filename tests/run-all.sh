@@ -10,7 +10,8 @@ export PATH="$CHARTSHIP_TESTINFRA/bin:$PATH"
 export HELM4_BIN="$CHARTSHIP_TESTINFRA/bin/helm4" HELM3_BIN="$CHARTSHIP_TESTINFRA/bin/helm3" \
   HELM39_BIN="$CHARTSHIP_TESTINFRA/bin/helm39"
 # Tests must not pick up the developer's caches or credentials.
-export CHARTSHIP_CACHE_DIR="$PWD/target/chartship-cache"
+target=${CARGO_TARGET_DIR:-$PWD/target}
+export CHARTSHIP_CACHE_DIR="$target/chartship-cache"
 unset SOURCE_DATE_EPOCH CHARTSHIP_USERNAME CHARTSHIP_PASSWORD GITHUB_ACTIONS
 
 echo "== format" >&2
@@ -18,7 +19,7 @@ cargo fmt --all --check
 echo "== build (release)" >&2
 cargo build --release --locked --workspace
 # The end-to-end tests use the binary just built instead of building it again.
-export CHARTSHIP_BIN="$PWD/target/release/chartship"
+export CHARTSHIP_BIN="$target/release/chartship"
 echo "== tests" >&2
 cargo test --release --locked --workspace
 echo "== gotemplate conformance" >&2

@@ -140,7 +140,11 @@ mod tests {
         for (name, _) in linker.root().into_iter_names() {
             linked.push(name.to_string());
         }
-        assert!(linked.iter().any(|n| n.starts_with("wasi:filesystem/types")));
+        assert!(
+            linked
+                .iter()
+                .any(|n| n.starts_with("wasi:filesystem/types"))
+        );
         for name in &linked {
             assert!(
                 !name.starts_with("wasi:sockets") && !name.starts_with("wasi:http"),
