@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod deps;
 pub mod exit;
 pub mod git;
 pub mod registry;

@@ -1,6 +1,6 @@
 //! Conversions from the chart core's Rust types to the WIT types: the only place they meet.
 
-use chartship_chart::{LoadError, Severity, lint, oci};
+use chartship_chart::{Dependency, LoadError, Severity, lint, oci, repo_index};
 
 use crate::bindings::chartship::chart::types as wit;
 
@@ -63,18 +63,7 @@ pub fn metadata(m: &chartship_chart::Metadata) -> wit::ChartMetadata {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        dependencies: m
-            .dependencies
-            .iter()
-            .flatten()
-            .map(|d| wit::Dependency {
-                name: d.name.clone(),
-                version: d.version.clone(),
-                repository: d.repository.clone(),
-                alias: d.alias.clone(),
-                condition: d.condition.clone(),
-            })
-            .collect(),
+        dependencies: m.dependencies.iter().flatten().map(dependency).collect(),
     }
 }
 
@@ -82,5 +71,63 @@ pub fn oci(d: oci::OciDescription) -> wit::OciDescription {
     wit::OciDescription {
         config_json: d.config_json,
         annotations: d.annotations,
+    }
+}
+
+pub fn dependency(d: &Dependency) -> wit::Dependency {
+    wit::Dependency {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        repository: d.repository.clone(),
+        alias: d.alias.clone(),
+        condition: d.condition.clone(),
+    }
+}
+
+pub fn index_entry(e: repo_index::IndexEntry) -> wit::IndexEntry {
+    wit::IndexEntry {
+        name: e.name,
+        version: e.version,
+        urls: e.urls,
+        digest: e.digest,
+    }
+}
+
+/// The not-found text of `resolve-from-index`: what the index does offer for `name`.
+pub fn offered(index: &repo_index::Index, name: &str) -> String {
+    let versions = index.versions(name);
+    if versions.is_empty() {
+        return format!("the index has no chart named {name:?}");
+    }
+    let shown: Vec<&str> = versions
+        .iter()
+        .take(10)
+        .map(|e| e.version.as_str())
+        .collect();
+    let more = if versions.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        "the index offers {name} only in versions {}{more}",
+        shown.join(", ")
+    )
+}
+
+pub fn locked_in(d: wit::LockedDependency) -> Dependency {
+    Dependency {
+        name: d.name,
+        version: d.version,
+        repository: d.repository,
+        ..Dependency::default()
+    }
+}
+
+pub fn locked_out(d: &Dependency) -> wit::LockedDependency {
+    wit::LockedDependency {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        repository: d.repository.clone(),
     }
 }

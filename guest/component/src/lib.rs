@@ -7,7 +7,7 @@ mod convert;
 
 use std::path::Path;
 
-use chartship_chart::{lint, loader, oci, package};
+use chartship_chart::{constraint, lint, loader, lock, metadata, oci, package, repo_index};
 
 /// The bindings wit-bindgen generates from `wit/chart.wit`; its ABI glue is the only unsafe code.
 #[allow(unsafe_code)]
@@ -20,10 +20,11 @@ mod bindings {
     export!(ChartCore);
 }
 
-use bindings::exports::chartship::chart::chart::Guest;
 use bindings::chartship::chart::types::{
-    ArchiveInfo, ChartSource, Error, LintReport, PackageOptions, PackagedChart,
+    ArchiveInfo, ChartSource, Error, IndexEntry, LintReport, LockFile, LockStatus,
+    LockedDependency, PackageOptions, PackagedChart,
 };
+use bindings::exports::chartship::chart::chart::Guest;
 
 /// Where the host preopens the chart directory (see `wit/chart.wit`).
 const CHART_DIR: &str = "/chart";
@@ -67,6 +68,75 @@ impl Guest for ChartCore {
             oci: convert::oci(description),
         })
     }
+    fn select_version(versions: Vec<String>, constraint: String) -> Result<Option<String>, Error> {
+        constraint::select_version(&versions, &constraint)
+            .map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    fn satisfies(version: String, constraint: String) -> Result<bool, Error> {
+        constraint::satisfies(&version, &constraint).map_err(|e| Error::Invalid(e.to_string()))
+    }
+
+    fn resolve_from_index(
+        index: Vec<u8>,
+        name: String,
+        constraint: String,
+    ) -> Result<IndexEntry, Error> {
+        let parsed = repo_index::parse(&index).map_err(|e| Error::Invalid(e.to_string()))?;
+        match parsed.resolve(&name, &constraint) {
+            Ok(Some(entry)) => Ok(convert::index_entry(entry)),
+            Ok(None) => Err(Error::NotFound(convert::offered(&parsed, &name))),
+            Err(e) => Err(Error::Invalid(e.to_string())),
+        }
+    }
+
+    fn lock(locked: Vec<LockedDependency>, generated: String) -> Result<LockFile, Error> {
+        let requested = requested()?;
+        let locked: Vec<_> = locked.into_iter().map(convert::locked_in).collect();
+        let lock = lock::lock(&requested, &locked, &generated);
+        Ok(LockFile {
+            text: lock::lock_text(&lock),
+            digest: lock.digest,
+        })
+    }
+
+    fn read_lock() -> Result<LockStatus, Error> {
+        let requested = requested()?;
+        let existing = match read_chart_file("Chart.lock")? {
+            Some(text) => Some(
+                metadata::parse_lock(&text)
+                    .map_err(|e| Error::Invalid(format!("cannot load Chart.lock: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(LockStatus {
+            in_sync: existing
+                .as_ref()
+                .is_some_and(|l| lock::in_sync(&requested, l)),
+            lock_digest: existing
+                .as_ref()
+                .map(|l| l.digest.clone())
+                .unwrap_or_default(),
+            locked: existing.map(|l| l.dependencies.iter().map(convert::locked_out).collect()),
+            requested: requested.iter().map(convert::dependency).collect(),
+        })
+    }
+}
+
+/// Reads a file of the chart directory as text; `None` when it does not exist.
+fn read_chart_file(name: &str) -> Result<Option<String>, Error> {
+    match std::fs::read(Path::new(CHART_DIR).join(name)) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io(format!("{CHART_DIR}/{name}: {e}"))),
+    }
+}
+
+/// The dependencies `/chart/Chart.yaml` declares, sanitised.
+fn requested() -> Result<Vec<chartship_chart::Dependency>, Error> {
+    let text = read_chart_file("Chart.yaml")?
+        .ok_or_else(|| Error::NotFound(format!("could not find {CHART_DIR}/Chart.yaml")))?;
+    lock::requested(&text).map_err(convert::error)
 }
 
 /// Lower-case hex sha256, as `sha256sum` prints it.
@@ -77,4 +147,3 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
-

@@ -1,6 +1,7 @@
 //! The command line: parsing, dispatch and the exit code. Each command lives in its own module;
 //! this is the only layer that uses `anyhow` and prints error chains.
 
+mod dependency;
 mod lint;
 mod package;
 mod push;
@@ -39,6 +40,9 @@ enum Command {
     Push(push::PushArgs),
     /// Release a chart: check the tag, lint, package, publish, verify, report.
     Release(release::ReleaseArgs),
+    /// Manage a chart's dependencies, like `helm dependency`.
+    #[command(subcommand)]
+    Dependency(dependency::DependencyCommand),
     /// Log in to or out of a registry.
     #[command(subcommand)]
     Registry(registry::RegistryCommand),
@@ -102,6 +106,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Package(args) => package::run(args, &open_sandbox(limits)?),
         Command::Push(args) => push::run(args, &open_sandbox(limits)?),
         Command::Release(args) => release::run(args, &open_sandbox(limits)?),
+        Command::Dependency(command) => dependency::run(command, &open_sandbox(limits)?),
         Command::Registry(command) => registry::run(command),
     }
 }

@@ -21,6 +21,8 @@ use crate::auth::{Credentials, percent_encode, repository_scope};
 /// 8 MiB keeps each request short enough to survive flaky CI networks while charts (usually
 /// < 1 MiB) still go in a single request.
 pub const CHUNK_SIZE: usize = 8 * 1024 * 1024;
+/// Pages of a tag list followed before giving up (a registry looping its `Link` header).
+const MAX_TAG_PAGES: usize = 100;
 /// Largest blob `fetch_blob` reads into memory (a chart archive is far smaller).
 pub const MAX_BLOB_SIZE: u64 = 512 * 1024 * 1024;
 
@@ -280,6 +282,44 @@ impl Client {
         }
     }
 
+    /// Every tag of `repository` (`GET /v2/<repository>/tags/list`, following `Link`
+    /// pagination on the same registry, as oras does); empty when the repository is unknown.
+    pub fn list_tags(&self, repository: &str) -> Result<Vec<String>, RegistryError> {
+        let mut url = format!("/v2/{repository}/tags/list");
+        let mut tags = Vec::new();
+        for _ in 0..MAX_TAG_PAGES {
+            let req = Request::new(Method::Get, url.clone(), self.scope(repository, false));
+            let reply = self.transport.send(&req)?;
+            match reply.status {
+                200 => {}
+                404 => return Ok(tags),
+                _ => return Err(self.transport.status_error(&reply, &req)),
+            }
+            let protocol = |detail: String| RegistryError::Protocol {
+                host: self.transport.host.clone(),
+                detail,
+            };
+            let body: serde_json::Value = serde_json::from_slice(&reply.body)
+                .map_err(|e| protocol(format!("tag list of {repository} is not JSON: {e}")))?;
+            if let Some(list) = body.get("tags").and_then(serde_json::Value::as_array) {
+                tags.extend(list.iter().filter_map(|t| t.as_str().map(str::to_string)));
+            }
+            let Some(next) = reply.header("link").and_then(next_link) else {
+                return Ok(tags);
+            };
+            let next = resolve_location(&reply.url, next);
+            // Only follow pages on this registry: credentials must not travel elsewhere.
+            url = match next.strip_prefix(&self.transport.base) {
+                Some(path) if path.starts_with('/') => path.to_string(),
+                _ => return Err(protocol(format!("tag list page on another host: {next}"))),
+            };
+        }
+        Err(RegistryError::Protocol {
+            host: self.transport.host.clone(),
+            detail: format!("tag list of {repository} has more than {MAX_TAG_PAGES} pages"),
+        })
+    }
+
     /// Reads a blob (following redirects to storage), verifying its digest; retried when truncated.
     pub fn fetch_blob(&self, repository: &str, digest: &str) -> Result<Vec<u8>, RegistryError> {
         let policy = self.transport.retry_policy().clone();
@@ -491,6 +531,17 @@ impl Client {
             size: manifest.bytes.len() as u64,
         })
     }
+}
+
+/// The target of a `Link: <url>; rel="next"` header.
+fn next_link(header: &str) -> Option<&str> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.trim().split_once(';')?;
+        params
+            .contains("rel=\"next\"")
+            .then(|| target.trim().strip_prefix('<')?.strip_suffix('>'))
+            .flatten()
+    })
 }
 
 /// Adds `digest=<d>` to an upload location (which may already carry a query).

@@ -90,14 +90,18 @@ pub struct ArchiveInfo {
     pub annotations: Vec<(String, String)>,
 }
 
-pub fn chart_error(err: wit::Error) -> SandboxError {
+/// A guest error, with the guest's `/chart` paths in its text shown as the user's directory.
+pub fn chart_error(err: wit::Error, chart_dir: Option<&Path>) -> SandboxError {
     let (kind, message) = match err {
         wit::Error::NotFound(m) => (ChartErrorKind::NotFound, m),
         wit::Error::Io(m) => (ChartErrorKind::Io, m),
         wit::Error::TooLarge(m) => (ChartErrorKind::TooLarge, m),
         wit::Error::Invalid(m) => (ChartErrorKind::Invalid, m),
     };
-    SandboxError::Chart { kind, message }
+    SandboxError::Chart {
+        kind,
+        message: host_message(message, chart_dir),
+    }
 }
 
 /// Replaces the guest's `/chart` prefix by the host directory the user named.
@@ -106,7 +110,10 @@ fn host_path(path: String, chart_dir: Option<&Path>) -> String {
     if path == GUEST_CHART_DIR {
         return dir.display().to_string();
     }
-    match path.strip_prefix(GUEST_CHART_DIR).and_then(|p| p.strip_prefix('/')) {
+    match path
+        .strip_prefix(GUEST_CHART_DIR)
+        .and_then(|p| p.strip_prefix('/'))
+    {
         Some(rest) => dir.join(rest).display().to_string(),
         None => path,
     }
@@ -185,5 +192,92 @@ pub fn archive_info(a: wit::ArchiveInfo) -> ArchiveInfo {
         sha256: a.sha256,
         config_json: a.oci.config_json,
         annotations: a.oci.annotations,
+    }
+}
+
+/// One chart version a repository index offers (see `index-entry` in the WIT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub name: String,
+    pub version: String,
+    pub urls: Vec<String>,
+    /// Bare lower-case hex sha256, empty when the index gives none.
+    pub digest: String,
+}
+
+/// A resolved dependency as Chart.lock records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedDependency {
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+}
+
+/// A Chart.lock written by the guest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockFile {
+    pub text: String,
+    pub digest: String,
+}
+
+/// A chart's Chart.lock against its Chart.yaml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockStatus {
+    pub requested: Vec<Dependency>,
+    pub locked: Option<Vec<LockedDependency>>,
+    pub lock_digest: String,
+    pub in_sync: bool,
+}
+
+fn dependency(d: wit::Dependency) -> Dependency {
+    Dependency {
+        name: d.name,
+        version: d.version,
+        repository: d.repository,
+        alias: d.alias,
+        condition: d.condition,
+    }
+}
+
+pub fn index_entry(e: wit::IndexEntry) -> IndexEntry {
+    IndexEntry {
+        name: e.name,
+        version: e.version,
+        urls: e.urls,
+        digest: e.digest,
+    }
+}
+
+pub fn locked_to_wit(d: &LockedDependency) -> wit::LockedDependency {
+    wit::LockedDependency {
+        name: d.name.clone(),
+        version: d.version.clone(),
+        repository: d.repository.clone(),
+    }
+}
+
+fn locked_from_wit(d: wit::LockedDependency) -> LockedDependency {
+    LockedDependency {
+        name: d.name,
+        version: d.version,
+        repository: d.repository,
+    }
+}
+
+pub fn lock_file(l: wit::LockFile) -> LockFile {
+    LockFile {
+        text: l.text,
+        digest: l.digest,
+    }
+}
+
+pub fn lock_status(s: wit::LockStatus) -> LockStatus {
+    LockStatus {
+        requested: s.requested.into_iter().map(dependency).collect(),
+        locked: s
+            .locked
+            .map(|l| l.into_iter().map(locked_from_wit).collect()),
+        lock_digest: s.lock_digest,
+        in_sync: s.in_sync,
     }
 }

@@ -32,6 +32,7 @@ use wasmtime::component::Linker;
 use wasmtime::{Config, Engine, Store, Trap};
 
 pub use convert::{ArchiveInfo, ChartMetadata, Diagnostic, LintReport, PackagedChart, Severity};
+pub use convert::{Dependency, IndexEntry, LockFile, LockStatus, LockedDependency};
 pub use limits::{DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, EPOCH_TICK, Limits};
 
 /// The guest component, built by `build.rs` from `guest/component`.
@@ -58,7 +59,10 @@ pub enum SandboxError {
     Limit(LimitHit),
     /// The chart core could not run on this input (no chart, unreadable file, invalid chart).
     #[error("{message}")]
-    Chart { kind: ChartErrorKind, message: String },
+    Chart {
+        kind: ChartErrorKind,
+        message: String,
+    },
     /// The host could not set up or run the sandbox.
     #[error("sandbox: {0:#}")]
     Host(#[from] wasmtime::Error),
@@ -122,7 +126,10 @@ impl Sandbox {
     /// Lints the chart directory `chart_dir` (preopened read-only).
     pub fn lint_dir(&self, chart_dir: &Path) -> Result<LintReport, SandboxError> {
         self.call(Some(chart_dir), |core, store| {
-            core.call_lint(store, &bindings::chartship::chart::types::ChartSource::Directory)
+            core.call_lint(
+                store,
+                &bindings::chartship::chart::types::ChartSource::Directory,
+            )
         })
         .map(|r| convert::lint_report(r, Some(chart_dir)))
     }
@@ -163,6 +170,57 @@ impl Sandbox {
         .map(convert::archive_info)
     }
 
+    /// Picks the highest strict-SemVer tag satisfying `constraint` (OCI dependencies).
+    pub fn select_version(
+        &self,
+        versions: &[String],
+        constraint: &str,
+    ) -> Result<Option<String>, SandboxError> {
+        self.call(None, |core, store| {
+            core.call_select_version(store, versions, constraint)
+        })
+    }
+
+    /// Whether `version` satisfies `constraint` (Masterminds semantics, evaluated in the guest).
+    pub fn satisfies(&self, version: &str, constraint: &str) -> Result<bool, SandboxError> {
+        self.call(None, |core, store| {
+            core.call_satisfies(store, version, constraint)
+        })
+    }
+
+    /// Parses an untrusted repository index and picks the entry helm locks for `name`.
+    pub fn resolve_from_index(
+        &self,
+        index: &[u8],
+        name: &str,
+        constraint: &str,
+    ) -> Result<IndexEntry, SandboxError> {
+        self.call(None, |core, store| {
+            core.call_resolve_from_index(store, index, name, constraint)
+        })
+        .map(convert::index_entry)
+    }
+
+    /// The Chart.lock for `chart_dir` with these resolved dependencies.
+    pub fn lock(
+        &self,
+        chart_dir: &Path,
+        locked: &[LockedDependency],
+        generated: &str,
+    ) -> Result<LockFile, SandboxError> {
+        let locked: Vec<_> = locked.iter().map(convert::locked_to_wit).collect();
+        self.call(Some(chart_dir), |core, store| {
+            core.call_lock(store, &locked, generated)
+        })
+        .map(convert::lock_file)
+    }
+
+    /// How `chart_dir`'s Chart.lock stands against its Chart.yaml.
+    pub fn lock_status(&self, chart_dir: &Path) -> Result<LockStatus, SandboxError> {
+        self.call(Some(chart_dir), |core, store| core.call_read_lock(store))
+            .map(convert::lock_status)
+    }
+
     /// Runs one export in a fresh store, mapping traps to limits and guest errors to
     /// [`SandboxError::Chart`].
     fn call<R>(
@@ -183,7 +241,7 @@ impl Sandbox {
             .and_then(|instance| f(instance.chartship_chart_chart(), &mut store));
         match outcome {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(err)) => Err(convert::chart_error(err)),
+            Ok(Err(err)) => Err(convert::chart_error(err, chart_dir)),
             Err(err) => Err(self.classify_trap(err, &store)),
         }
     }
