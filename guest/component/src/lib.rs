@@ -16,7 +16,11 @@ mod bindings {
         world: "chart-core",
         path: "../../wit",
     });
+    // The component ABI exports only exist in the wasm build: natively (for `cargo build
+    // --workspace`, clippy and tests) their symbol names are not valid linker symbols.
+    #[cfg(target_arch = "wasm32")]
     use super::ChartCore;
+    #[cfg(target_arch = "wasm32")]
     export!(ChartCore);
 }
 
@@ -29,6 +33,7 @@ use bindings::exports::chartship::chart::chart::Guest;
 /// Where the host preopens the chart directory (see `wit/chart.wit`).
 const CHART_DIR: &str = "/chart";
 
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 struct ChartCore;
 
 impl Guest for ChartCore {
