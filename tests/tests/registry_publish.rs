@@ -42,7 +42,7 @@ fn rerun_is_already_published_and_changed_content_conflicts_until_forced() {
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert_eq!(err.exit_code(), registry::EXIT_CONFLICT);
+    assert_eq!(err.exit_code(), chartship::exit::CONFLICT);
     let text = err.to_string();
     assert!(
         text.contains(&published.digest) && text.contains("--force"),
@@ -271,7 +271,7 @@ fn oci_layout_target_writes_a_standard_layout_with_the_same_rules() {
     );
     let err =
         registry::publish(&target, &changed.artifact, "0.1.0", &opts, false).expect_err("conflict");
-    assert_eq!(err.exit_code(), registry::EXIT_CONFLICT, "{err}");
+    assert_eq!(err.exit_code(), chartship::exit::CONFLICT, "{err}");
     let forced =
         registry::publish(&target, &changed.artifact, "0.1.0", &opts, true).expect("force");
     assert_eq!(forced.replaced, Some(published.digest));

@@ -178,10 +178,7 @@ pub fn run(args: ReleaseArgs, sandbox: &Sandbox) -> Outcome {
 
 /// Exit codes that tell a workflow what happened: conflicts have their own.
 pub fn publish_exit_code(err: &PublishError) -> u8 {
-    match err {
-        PublishError::Conflict { .. } | PublishError::NotAChart { .. } => exit::CONFLICT,
-        _ => exit::FAILURE,
-    }
+    err.exit_code()
 }
 
 /// `oci://host/repository` for helm, or the layout path.

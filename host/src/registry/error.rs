@@ -7,11 +7,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::reference::ReferenceError;
 
-/// Exit code for "the tag already holds a different chart" (re-run with `--force` to replace it).
-pub const EXIT_CONFLICT: i32 = 3;
-/// Exit code for every other failure.
-pub const EXIT_FAILURE: i32 = 1;
-
 /// A failed registry operation.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
@@ -181,11 +176,12 @@ pub enum PublishError {
 }
 
 impl PublishError {
-    /// Process exit code: [`EXIT_CONFLICT`] (3) for a conflict, [`EXIT_FAILURE`] (1) otherwise.
-    pub fn exit_code(&self) -> i32 {
+    /// Process exit code: [`crate::exit::CONFLICT`] when the tag already holds something
+    /// else (another chart, or not a chart at all), [`crate::exit::FAILURE`] otherwise.
+    pub fn exit_code(&self) -> u8 {
         match self {
-            PublishError::Conflict { .. } => EXIT_CONFLICT,
-            _ => EXIT_FAILURE,
+            PublishError::Conflict { .. } | PublishError::NotAChart { .. } => crate::exit::CONFLICT,
+            _ => crate::exit::FAILURE,
         }
     }
 }

@@ -18,7 +18,7 @@ mod transport;
 pub use client::{
     CHUNK_SIZE, Client, ClientOptions, FetchedManifest, MAX_BLOB_SIZE, Pushed, Resolved,
 };
-pub use error::{EXIT_CONFLICT, EXIT_FAILURE, PublishError, RegistryError};
+pub use error::{PublishError, RegistryError};
 pub use layout::LAYOUT_MARKER;
 pub use manifest::{
     ANNOTATION_REF_NAME, ChartArtifact, DOCKER_MANIFEST_LIST_MEDIA_TYPE,
