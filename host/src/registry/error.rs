@@ -234,19 +234,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn conflict_has_its_own_exit_code() {
+    fn conflicts_and_non_charts_have_their_own_exit_code() {
         let c = PublishError::Conflict {
             reference: "r".into(),
             existing: "a".into(),
             new: "b".into(),
         };
-        assert_eq!(c.exit_code(), EXIT_CONFLICT);
+        assert_eq!(c.exit_code(), crate::exit::CONFLICT);
         let n = PublishError::NotAChart {
             reference: "r".into(),
             what: "x".into(),
             existing: "a".into(),
         };
-        assert_eq!(n.exit_code(), EXIT_FAILURE);
+        assert_eq!(n.exit_code(), crate::exit::CONFLICT);
     }
 
     #[test]
