@@ -2,7 +2,7 @@
 //! archive opened only in the sandbox (see `crate::deps`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -55,25 +55,33 @@ pub struct RepositoryArgs {
 
 impl RepositoryArgs {
     /// The options `deps` needs for `chart_dir`.
-    pub fn options(&self, chart_dir: &std::path::Path) -> anyhow::Result<deps::Options> {
-        let mirrors = self
-            .repo_mirror
-            .iter()
-            .map(|m| Mirror::parse(m).map_err(anyhow::Error::msg))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let (source_date_epoch, _) = source_date::resolve(chart_dir).map_err(anyhow::Error::msg)?;
-        Ok(deps::Options {
-            mirrors,
-            credentials: self.remote.explicit_credentials()?,
-            client: ClientOptions {
-                plain_http: self.remote.plain_http,
-                ca_file: self.remote.ca_file.clone(),
-                insecure_skip_tls_verify: self.remote.insecure_skip_tls_verify,
-                ..ClientOptions::default()
-            },
-            source_date_epoch,
-        })
+    pub fn options(&self, chart_dir: &Path) -> anyhow::Result<deps::Options> {
+        options(&self.repo_mirror, &self.remote, chart_dir)
     }
+}
+
+/// `deps` options from `--repo-mirror` rules and the registry flags; shared with `release`.
+pub fn options(
+    repo_mirror: &[String],
+    remote: &RemoteArgs,
+    chart_dir: &Path,
+) -> anyhow::Result<deps::Options> {
+    let mirrors = repo_mirror
+        .iter()
+        .map(|m| Mirror::parse(m).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (source_date_epoch, _) = source_date::resolve(chart_dir).map_err(anyhow::Error::msg)?;
+    Ok(deps::Options {
+        mirrors,
+        credentials: remote.explicit_credentials()?,
+        client: ClientOptions {
+            plain_http: remote.plain_http,
+            ca_file: remote.ca_file.clone(),
+            insecure_skip_tls_verify: remote.insecure_skip_tls_verify,
+            ..ClientOptions::default()
+        },
+        source_date_epoch,
+    })
 }
 
 pub fn run(command: DependencyCommand, sandbox: &Sandbox) -> Outcome {

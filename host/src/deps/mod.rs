@@ -130,9 +130,26 @@ pub fn build(
     session.download_all(&locked, &status.requested, out)
 }
 
-/// Whether `chart_dir` declares dependencies, and whether it has a Chart.lock.
-pub fn declared(sandbox: &Sandbox, chart_dir: &Path) -> Result<LockStatus, DepsError> {
-    Ok(sandbox.lock_status(chart_dir)?)
+/// What `release` does before linting: nothing for a chart without dependencies; `build`
+/// from Chart.lock when there is one; `update` when there is none or when `force_update`.
+/// Returns whether the chart has dependencies.
+pub fn prepare(
+    sandbox: &Sandbox,
+    chart_dir: &Path,
+    force_update: bool,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<bool, DepsError> {
+    let status: LockStatus = sandbox.lock_status(chart_dir)?;
+    if status.requested.is_empty() {
+        return Ok(false);
+    }
+    if force_update || status.locked.is_none() {
+        update(sandbox, chart_dir, options, out)?;
+    } else {
+        build(sandbox, chart_dir, options, out)?;
+    }
+    Ok(true)
 }
 
 /// Chart.lock's `generated`: the source date in UTC, RFC 3339 (`2026-11-29T09:28:21Z`).
