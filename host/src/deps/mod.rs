@@ -509,3 +509,16 @@ pub fn list(sandbox: &Sandbox, chart_dir: &Path, out: &mut dyn Write) -> Result<
     let _ = fs::metadata(chart_dir);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+
+    #[test]
+    fn generated_is_the_source_date_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_764_400_000), "2025-11-29T07:06:40Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+}

@@ -15,7 +15,10 @@
 //!   (`memory_limit_is_reported_as_a_limit`, `time_limit_is_reported_as_a_limit`).
 //!
 //! Untrusted archives (`.tgz` to push or lint) are handed to the guest as bytes: the host never
-//! unpacks them itself.
+//! unpacks them itself. The same holds for dependencies (`crate::deps`): repository indexes are
+//! parsed and every downloaded archive is opened in the guest, before anything is written to
+//! `charts/` (`hostile_archives_are_refused_in_the_sandbox_and_leave_no_file` in
+//! `tests/tests/dependency.rs`).
 
 mod cache;
 mod convert;
