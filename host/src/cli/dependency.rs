@@ -56,14 +56,18 @@ pub struct RepositoryArgs {
 impl RepositoryArgs {
     /// The options `deps` needs for `chart_dir`.
     pub fn options(&self, chart_dir: &Path) -> anyhow::Result<deps::Options> {
-        options(&self.repo_mirror, &self.remote, chart_dir)
+        let credentials = self.remote.explicit_credentials()?;
+        options(&self.repo_mirror, &self.remote, credentials, chart_dir)
     }
 }
 
-/// `deps` options from `--repo-mirror` rules and the registry flags; shared with `release`.
+/// `deps` options from `--repo-mirror` rules and the registry flags; shared with `release`,
+/// which passes no explicit credentials (stdin is read once, for the publish step; dependency
+/// registries then use helm's lookup: CHARTSHIP_USERNAME/PASSWORD or `registry login`).
 pub fn options(
     repo_mirror: &[String],
     remote: &RemoteArgs,
+    credentials: Option<crate::auth::Credentials>,
     chart_dir: &Path,
 ) -> anyhow::Result<deps::Options> {
     let mirrors = repo_mirror
@@ -73,7 +77,7 @@ pub fn options(
     let (source_date_epoch, _) = source_date::resolve(chart_dir).map_err(anyhow::Error::msg)?;
     Ok(deps::Options {
         mirrors,
-        credentials: remote.explicit_credentials()?,
+        credentials,
         client: ClientOptions {
             plain_http: remote.plain_http,
             ca_file: remote.ca_file.clone(),
