@@ -530,3 +530,45 @@ fn oci_dependency_resolves_from_the_tag_list_like_helm4() {
     let out = stdout(&run(&mut chartship_deps(&["list"], &ours)));
     assert!(out.contains("ok"), "{out}");
 }
+
+#[test]
+fn absolute_urls_in_the_index_and_a_url_mirror_work() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("helm-home");
+    let repo = tmp.path().join("repo");
+    build_repository(&repo, &home);
+    let server = StaticServer::start(&repo);
+    // Rewrite the index with absolute URLs, as `helm repo index --url` does.
+    run_ok(
+        helm4(&home)
+            .args(["repo", "index", "--url"])
+            .arg(&server.url)
+            .arg(&repo),
+    );
+    let index = String::from_utf8(read(&repo.join("index.yaml"))).expect("utf-8");
+    assert!(index.contains(&format!("{}/postgresql-16.7.30.tgz", server.url)));
+    // The chart names a repository that does not exist; the mirror rule sends it to ours.
+    let chart = tmp.path().join("parent");
+    parent_chart(&chart, "https://charts.example.invalid/stable", "~16.7.27");
+    run_ok(
+        chartship_deps(&["update"], &chart)
+            .arg("--repo-mirror")
+            .arg(format!(
+                "https://charts.example.invalid/stable/={}",
+                server.url
+            )),
+    );
+    assert_eq!(
+        read(&chart.join("charts/postgresql-16.7.30.tgz")),
+        read(&repo.join("postgresql-16.7.30.tgz"))
+    );
+    assert_eq!(
+        lock_line(&chart, "- name:"),
+        "- name: postgresql".to_string()
+    );
+    let lock = String::from_utf8(read(&chart.join("Chart.lock"))).expect("utf-8");
+    assert!(
+        lock.contains("repository: https://charts.example.invalid/stable\n"),
+        "{lock}"
+    );
+}
