@@ -39,7 +39,8 @@ pub use convert::{Dependency, IndexEntry, LockFile, LockStatus, LockedDependency
 pub use limits::{DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, EPOCH_TICK, Limits};
 
 /// The guest component, built by `build.rs` from `guest/component`.
-pub(crate) const GUEST_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/chartship_guest.wasm"));
+pub(crate) const GUEST_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/chartship_guest.wasm"));
 /// sha256 of [`GUEST_WASM`], computed at build time so start-up does not hash it.
 const GUEST_SHA256: &str = include_str!(concat!(env!("OUT_DIR"), "/guest.sha256"));
 
