@@ -1,6 +1,6 @@
-//! `chartship release`: the whole job a tag-triggered workflow needs: check the tag, lint,
-//! package, publish, verify, report. Every step that touches the chart runs in the sandbox;
-//! only the publish step uses credentials and the network.
+//! `chartship release`: the whole job a tag-triggered workflow needs: check the tag, vendor
+//! dependencies, lint, package, publish, verify, report. Every step that touches the chart runs
+//! in the sandbox; only dependency downloads and the publish step use the network.
 
 use std::path::{Path, PathBuf};
 
@@ -8,9 +8,11 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::Outcome;
+use super::dependency;
 use super::lint::Format;
 use super::package::{resolve_chart_dir, write_archive};
 use super::remote::RemoteArgs;
+use crate::deps;
 use crate::exit;
 use crate::registry::{self, ChartArtifact, PublishError, Target, tag_for_version};
 use crate::report::{self, Release};
@@ -56,6 +58,14 @@ pub struct ReleaseArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Re-resolve dependencies (`dependency update`) even when Chart.lock exists; without it
+    /// the locked versions are restored (`dependency build`).
+    #[arg(long)]
+    dependency_update: bool,
+    /// Fetch the chart repository <ORIGINAL-URL> from <MIRROR> instead: a URL, or a directory
+    /// holding index.yaml and the archives (repeatable).
+    #[arg(long = "repo-mirror", value_name = "ORIGINAL-URL=MIRROR")]
+    repo_mirror: Vec<String>,
     #[command(flatten)]
     remote: RemoteArgs,
 }
@@ -66,6 +76,24 @@ pub fn run(args: ReleaseArgs, sandbox: &Sandbox) -> Outcome {
 
     let tag = args.tag.clone().or_else(tag::from_github_env);
     let tag_version = tag.as_deref().map(tag::version_of).transpose()?;
+
+    // Dependencies first: lint and package need charts/. Their progress goes to stderr so that
+    // --format json keeps stdout clean. No explicit credentials here: stdin belongs to publish.
+    let deps_options = dependency::options(&args.repo_mirror, &args.remote, None, &chart_dir)?;
+    let mut progress = std::io::stderr();
+    if let Err(err) = deps::prepare(
+        sandbox,
+        &chart_dir,
+        args.dependency_update,
+        &deps_options,
+        &mut progress,
+    ) {
+        reporter.finish_failed()?;
+        return Err(anyhow::Error::new(err).context(format!(
+            "vendoring the dependencies of {}",
+            args.chart.display()
+        )));
+    }
 
     let lint = sandbox
         .lint_dir(&chart_dir)
