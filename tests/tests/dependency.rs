@@ -529,6 +529,27 @@ fn oci_dependency_resolves_from_the_tag_list_like_helm4() {
     );
     let out = stdout(&run(&mut chartship_deps(&["list"], &ours)));
     assert!(out.contains("ok"), "{out}");
+
+    // A classic repository URL served from the registry (the Bitnami move); the lock keeps the URL.
+    let mirrored = tmp.path().join("mirrored/parent");
+    parent_chart(
+        &mirrored,
+        "https://charts.example.invalid/stable",
+        "~16.7.27",
+    );
+    run_ok(
+        chartship_deps(&["update"], &mirrored)
+            .arg("--plain-http")
+            .arg("--repo-mirror")
+            .arg(format!(
+                "https://charts.example.invalid/stable={repository}"
+            )),
+    );
+    assert_eq!(locked_version(&mirrored), "16.7.30");
+    assert_eq!(
+        read(&mirrored.join("charts/postgresql-16.7.30.tgz")),
+        read(&theirs.join("charts/postgresql-16.7.30.tgz"))
+    );
 }
 
 #[test]

@@ -295,7 +295,8 @@ impl<'a> Session<'a> {
                             hints.push(message);
                             if d.repository.contains(BITNAMI_HTTP) {
                                 hints.push(format!(
-                                    "Bitnami trims its classic index to recent versions; use repository: \"{BITNAMI_OCI}\" for older ones"
+                                    "Bitnami trims its classic index to recent versions; for older ones use repository: \"{BITNAMI_OCI}\", or keep the URL and add --repo-mirror {}={BITNAMI_OCI}",
+                                    d.repository
                                 ));
                             }
                             None

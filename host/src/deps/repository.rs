@@ -16,7 +16,8 @@ pub struct Mirror {
 /// What a mirror points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MirrorTarget {
-    /// Another HTTP(S) chart repository, or an `oci://` location for an `oci://` original.
+    /// Another HTTP(S) chart repository, or an `oci://` location (for an `oci://` original, or
+    /// for an HTTP(S) repository whose charts are also published to a registry).
     Url(String),
     /// A directory holding `index.yaml` and the archives it names.
     Directory(PathBuf),
@@ -197,6 +198,15 @@ impl Repository {
             return Ok(Repository::Oci { reference });
         }
         if repository.starts_with("http://") || repository.starts_with("https://") {
+            // A classic repository whose charts also live in a registry (Bitnami's moved to
+            // oci://registry-1.docker.io/bitnamicharts); the lock keeps the original URL.
+            if let Some(MirrorTarget::Url(u)) = mirrored.map(|m| &m.target)
+                && u.starts_with("oci://")
+            {
+                return Ok(Repository::Oci {
+                    reference: u.clone(),
+                });
+            }
             let source = match mirrored.map(|m| &m.target) {
                 Some(MirrorTarget::Url(u)) => Source::Url(u.clone()),
                 Some(MirrorTarget::Directory(dir)) => Source::Directory {
@@ -248,6 +258,24 @@ mod tests {
         assert_eq!(
             resolve_url("https://h", "index.yaml"),
             "https://h/index.yaml"
+        );
+    }
+
+    #[test]
+    fn an_http_repository_may_be_mirrored_by_a_registry() {
+        let mirrors = [Mirror {
+            original: "https://charts.bitnami.com/bitnami".into(),
+            target: MirrorTarget::Url("oci://registry-1.docker.io/bitnamicharts".into()),
+        }];
+        assert_eq!(
+            Repository::parse(
+                "https://charts.bitnami.com/bitnami/",
+                Path::new("."),
+                &mirrors
+            ),
+            Ok(Repository::Oci {
+                reference: "oci://registry-1.docker.io/bitnamicharts".into()
+            })
         );
     }
 
