@@ -8,12 +8,19 @@ use std::path::PathBuf;
 use chartship_chart::LoadError;
 use chartship_chart::lint::lint_archive;
 
-fn packed(case: &str) -> Vec<u8> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn fixture(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/charts")
-        .join(case);
+        .join(case)
+}
+
+fn packed(case: &str) -> Vec<u8> {
+    packed_from(case, &fixture(case))
+}
+
+fn packed_from(case: &str, dir: &std::path::Path) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
-    builder.append_dir_all(case, &dir).expect("tar");
+    builder.append_dir_all(case, dir).expect("tar");
     let tar = builder.into_inner().expect("tar");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&tar).expect("gzip");
@@ -60,9 +67,23 @@ fn chartfile_in_an_archive() {
 
 #[test]
 fn empty_directories_vanish_in_archives() {
-    // helm expands only files, so the empty templates/ of the fixture is gone.
+    // helm expands only files, so an empty templates/ in the archive is gone. (git keeps no
+    // empty directories, so the fixture's templates/ holds a file that is removed here.)
+    let copy = tempfile::tempdir().expect("tempdir");
+    let chart = copy.path().join("lint-crds-wrong-kind");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::copy(
+        fixture("lint-crds-wrong-kind").join("Chart.yaml"),
+        chart.join("Chart.yaml"),
+    )
+    .expect("copy");
+    std::fs::create_dir_all(chart.join("crds")).expect("mkdir");
+    for entry in std::fs::read_dir(fixture("lint-crds-wrong-kind").join("crds")).expect("crds") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), chart.join("crds").join(entry.file_name())).expect("copy");
+    }
     assert_eq!(
-        lines(&packed("lint-crds-wrong-kind")),
+        lines(&packed_from("lint-crds-wrong-kind", &chart)),
         Ok("[INFO] values.yaml: file does not exist\n\
             [WARNING] templates/: directory does not exist\n\
             [ERROR] crds/b.yml: apiVersion is not in 'apiextensions.k8s.io'\n\
