@@ -164,6 +164,25 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// Copies a chart's source as git tracks it: without the vendored `charts/` and `Chart.lock`
+/// that a local run of the README's run command leaves behind.
+pub fn copy_chart_source(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("create destination");
+    for entry in std::fs::read_dir(src).expect("read chart dir") {
+        let entry = entry.expect("dir entry");
+        let name = entry.file_name();
+        if name == "charts" || name == "Chart.lock" {
+            continue;
+        }
+        let to = dst.join(&name);
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy file");
+        }
+    }
+}
+
 /// The entry names of a gzipped tar archive, in archive order (PAX/GNU long names resolved).
 pub fn archive_entries(tgz: &[u8]) -> Vec<String> {
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tgz));

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use chartship_tests::{chartship, copy_dir, root, run_ok, sha256_hex, touch_all};
+use chartship_tests::{chartship, copy_chart_source, root, run_ok, sha256_hex, touch_all};
 
 fn package(chart: &Path, out: &Path, tz: &str, umask: &str, epoch: Option<&str>) -> String {
     let mut cmd = chartship();
@@ -39,7 +39,7 @@ fn package(chart: &Path, out: &Path, tz: &str, umask: &str, epoch: Option<&str>)
 /// A copy of helm/nexus-command outside git, so the fallback epoch applies unless one is given.
 fn chart_copy(dir: &Path) -> std::path::PathBuf {
     let chart = dir.join("nexus-command");
-    copy_dir(&root().join("helm/nexus-command"), &chart);
+    copy_chart_source(&root().join("helm/nexus-command"), &chart);
     // Packaging needs the declared dependency in charts/; a tiny stand-in is enough here.
     let sub = chart.join("charts/postgresql");
     fs::create_dir_all(sub.join("templates")).expect("mkdir");

@@ -515,22 +515,24 @@ fn parse_outputs(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A checkout with a copy of helm/nexus-command at the workflow's CHART_PATH, its postgresql
-/// dependency replaced by a tiny stand-in (dependency fetching is a later issue).
+/// A checkout with a copy of helm/nexus-command at the workflow's CHART_PATH (its postgresql
+/// dependency comes from the offline stand-in mirror, see [`offline_args`]).
 fn workspace_with_chart(dir: &Path) -> PathBuf {
     let (_, wf) = load(RELEASE_WORKFLOW);
     let chart_path = wf["env"]["CHART_PATH"].as_str().expect("CHART_PATH");
     let workspace = dir.join("checkout");
     let chart = workspace.join(chart_path);
-    copy_dir(&root().join("helm/nexus-command"), &chart);
-    let sub = chart.join("charts/postgresql");
-    std::fs::create_dir_all(sub.join("templates")).expect("stand-in subchart");
-    std::fs::write(
-        sub.join("Chart.yaml"),
-        "apiVersion: v2\nname: postgresql\nversion: 16.7.27\n",
-    )
-    .expect("stand-in Chart.yaml");
+    chartship_tests::copy_chart_source(&root().join("helm/nexus-command"), &chart);
     chart
+}
+
+/// What a test adds to the step through CHARTSHIP_EXTRA_ARGS: plain HTTP to the loopback
+/// registry, and the stand-in postgresql repository instead of Bitnami's.
+fn offline_args() -> String {
+    format!(
+        "--plain-http --repo-mirror https://charts.bitnami.com/bitnami={}",
+        root().join("tests/fixtures/repo/bitnami-mirror").display()
+    )
 }
 
 fn runner(server: &RegistryServer, scratch: &Path, tag: &str) -> Runner {
@@ -543,7 +545,7 @@ fn runner(server: &RegistryServer, scratch: &Path, tag: &str) -> Runner {
         ]),
         tag: tag.to_string(),
         target: format!("oci://{}/{REPOSITORY}", server.host),
-        extra_args: "--plain-http".to_string(),
+        extra_args: offline_args(),
         scratch: scratch.to_path_buf(),
     }
 }

@@ -88,6 +88,22 @@ pub fn run(args: ReleaseArgs, sandbox: &Sandbox) -> Outcome {
         &deps_options,
         &mut progress,
     ) {
+        // A chart too broken to resolve its dependencies is usually a lint problem: show the
+        // findings (and their annotations) rather than only the loader's one-line error.
+        if let Ok(lint) = sandbox.lint_dir(&chart_dir)
+            && lint
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+        {
+            reporter.lint(&lint.diagnostics)?;
+            reporter.finish_failed()?;
+            bail!(
+                "{} has lint errors; fix them before releasing (its dependencies could not be \
+                 resolved either: {err})",
+                args.chart.display()
+            );
+        }
         reporter.finish_failed()?;
         return Err(anyhow::Error::new(err).context(format!(
             "vendoring the dependencies of {}",
