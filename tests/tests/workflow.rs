@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chartship_tests::registry_server::{RegistryServer, Setup, USERNAME, testinfra_dir};
-use chartship_tests::{Helm, chartship_bin, copy_dir, root, run, run_ok, stderr, stdout};
+use chartship_tests::{Helm, chartship_bin, root, run, run_ok, stderr, stdout};
 use serde_yaml::Value;
 
 const RELEASE_WORKFLOW: &str = ".github/workflows/helm-chart.yml";
