@@ -95,7 +95,8 @@ impl Guest for ChartCore {
         }
     }
 
-    fn lock(locked: Vec<LockedDependency>, generated: String) -> Result<LockFile, Error> {
+    fn lock(locked: Vec<LockedDependency>, source_date_epoch: i64) -> Result<LockFile, Error> {
+        let generated = oci::rfc3339_utc(source_date_epoch);
         let requested = requested()?;
         let locked: Vec<_> = locked.into_iter().map(convert::locked_in).collect();
         let lock = lock::lock(&requested, &locked, &generated);

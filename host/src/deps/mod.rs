@@ -105,7 +105,7 @@ pub fn update(
     session.announce_unmanaged(&status.requested, out)?;
     let locked = session.resolve(&status.requested)?;
     session.download_all(&locked, &status.requested, out)?;
-    let lock = sandbox.lock(chart_dir, &locked, &rfc3339(options.source_date_epoch))?;
+    let lock = sandbox.lock(chart_dir, &locked, options.source_date_epoch)?;
     if lock.digest != status.lock_digest {
         vendor::write_lock(chart_dir, &lock.text)?;
     }
@@ -150,28 +150,6 @@ pub fn prepare(
         build(sandbox, chart_dir, options, out)?;
     }
     Ok(true)
-}
-
-/// Chart.lock's `generated`: the source date in UTC, RFC 3339 (`2026-11-29T09:28:21Z`).
-pub fn rfc3339(epoch: i64) -> String {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
 }
 
 /// One update or build: the repositories seen so far and their indexes.
@@ -509,17 +487,4 @@ pub fn list(sandbox: &Sandbox, chart_dir: &Path, out: &mut dyn Write) -> Result<
     let _ = writeln!(out);
     let _ = fs::metadata(chart_dir);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc3339;
-
-    #[test]
-    fn generated_is_the_source_date_in_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_764_400_000), "2025-11-29T07:06:40Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
-    }
 }

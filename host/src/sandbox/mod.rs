@@ -210,11 +210,11 @@ impl Sandbox {
         &self,
         chart_dir: &Path,
         locked: &[LockedDependency],
-        generated: &str,
+        source_date_epoch: i64,
     ) -> Result<LockFile, SandboxError> {
         let locked: Vec<_> = locked.iter().map(convert::locked_to_wit).collect();
         self.call(Some(chart_dir), |core, store| {
-            core.call_lock(store, &locked, generated)
+            core.call_lock(store, &locked, source_date_epoch)
         })
         .map(convert::lock_file)
     }
