@@ -62,26 +62,16 @@ fn dependency_value(d: &Dependency) -> Value {
     if !d.import_values.is_empty() {
         m.push((
             "import-values".into(),
-            Value::Seq(d.import_values.iter().map(sort_maps).collect()),
+            Value::Seq(
+                d.import_values
+                    .iter()
+                    .map(Value::with_sorted_maps)
+                    .collect(),
+            ),
         ));
     }
     text(&mut m, "alias", &d.alias);
     Value::Map(m)
-}
-
-fn sort_maps(v: &Value) -> Value {
-    match v {
-        Value::Map(entries) => {
-            let mut sorted: Vec<(String, Value)> = entries
-                .iter()
-                .map(|(k, v)| (k.clone(), sort_maps(v)))
-                .collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Map(sorted)
-        }
-        Value::Seq(items) => Value::Seq(items.iter().map(sort_maps).collect()),
-        other => other.clone(),
-    }
 }
 
 /// A lock for `locked` (only name, repository and version are kept, as helm keeps them).

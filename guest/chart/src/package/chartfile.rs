@@ -94,26 +94,15 @@ pub(crate) fn dependency_value(d: &Dependency) -> Value {
     }
     if !d.import_values.is_empty() {
         // Go decoded them into maps, which encoding/json writes with sorted keys.
-        let items = d.import_values.iter().map(sort_maps).collect();
+        let items = d
+            .import_values
+            .iter()
+            .map(Value::with_sorted_maps)
+            .collect();
         m.push(("import-values".into(), Value::Seq(items)));
     }
     str_field(&mut m, "alias", &d.alias);
     Value::Map(m)
-}
-
-fn sort_maps(v: &Value) -> Value {
-    match v {
-        Value::Map(entries) => {
-            let mut sorted: Vec<(String, Value)> = entries
-                .iter()
-                .map(|(k, v)| (k.clone(), sort_maps(v)))
-                .collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Map(sorted)
-        }
-        Value::Seq(items) => Value::Seq(items.iter().map(sort_maps).collect()),
-        other => other.clone(),
-    }
 }
 
 fn lock_value(lock: &Lock) -> Value {

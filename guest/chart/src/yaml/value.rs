@@ -16,6 +16,23 @@ pub enum Value {
 }
 
 impl Value {
+    /// A copy with every map's keys sorted bytewise, at any depth: what Go's encoding/json
+    /// writes for values it decoded into maps (e.g. `import-values` entries).
+    pub fn with_sorted_maps(&self) -> Value {
+        match self {
+            Value::Map(entries) => {
+                let mut sorted: Vec<(String, Value)> = entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.with_sorted_maps()))
+                    .collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                Value::Map(sorted)
+            }
+            Value::Seq(items) => Value::Seq(items.iter().map(Value::with_sorted_maps).collect()),
+            other => other.clone(),
+        }
+    }
+
     /// The value under `key` if this is a map.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
