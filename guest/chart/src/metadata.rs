@@ -319,26 +319,44 @@ struct StructDef {
     nested: &'static [(&'static str, &'static StructDef)],
 }
 
+/// Chart.yaml's keys (Go's `Metadata` struct), also the inline part of an index entry.
+pub(crate) const METADATA_FIELDS: &[&str] = &[
+    "name",
+    "home",
+    "sources",
+    "version",
+    "description",
+    "keywords",
+    "maintainers",
+    "icon",
+    "apiVersion",
+    "condition",
+    "tags",
+    "appVersion",
+    "deprecated",
+    "annotations",
+    "kubeVersion",
+    "dependencies",
+    "type",
+];
+
+/// A maintainer entry's keys.
+pub(crate) const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
+
+/// A dependency entry's keys (Go's `Dependency` struct).
+pub(crate) const DEPENDENCY_FIELDS: &[&str] = &[
+    "name",
+    "version",
+    "repository",
+    "condition",
+    "tags",
+    "enabled",
+    "import-values",
+    "alias",
+];
+
 const METADATA: StructDef = StructDef {
-    fields: &[
-        "name",
-        "home",
-        "sources",
-        "version",
-        "description",
-        "keywords",
-        "maintainers",
-        "icon",
-        "apiVersion",
-        "condition",
-        "tags",
-        "appVersion",
-        "deprecated",
-        "annotations",
-        "kubeVersion",
-        "dependencies",
-        "type",
-    ],
+    fields: METADATA_FIELDS,
     string_fields: &[
         "name",
         "home",
@@ -359,22 +377,13 @@ const METADATA: StructDef = StructDef {
 };
 
 const MAINTAINER: StructDef = StructDef {
-    fields: &["name", "email", "url"],
+    fields: MAINTAINER_FIELDS,
     string_fields: &["name", "email", "url"],
     nested: &[],
 };
 
 const DEPENDENCY: StructDef = StructDef {
-    fields: &[
-        "name",
-        "version",
-        "repository",
-        "condition",
-        "tags",
-        "enabled",
-        "import-values",
-        "alias",
-    ],
+    fields: DEPENDENCY_FIELDS,
     string_fields: &[
         "name",
         "version",

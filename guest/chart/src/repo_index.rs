@@ -4,6 +4,7 @@
 //! from the network, so it is parsed only here, in the sandbox.
 
 use crate::constraint::{Constraint, ConstraintError};
+use crate::metadata::{DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS};
 use crate::semver::Version;
 use crate::yaml::{self, Value};
 
@@ -48,25 +49,9 @@ const TOP_FIELDS: &[&str] = &[
     "annotations",
 ];
 
-/// `ChartVersion`: the Chart.yaml metadata inline, plus the repository's own fields.
+/// `ChartVersion`: the Chart.yaml metadata inline ([`METADATA_FIELDS`]) plus these fields of
+/// the repository's own.
 const ENTRY_FIELDS: &[&str] = &[
-    "name",
-    "home",
-    "sources",
-    "version",
-    "description",
-    "keywords",
-    "maintainers",
-    "icon",
-    "apiVersion",
-    "condition",
-    "tags",
-    "appVersion",
-    "deprecated",
-    "annotations",
-    "kubeVersion",
-    "dependencies",
-    "type",
     "urls",
     "created",
     "removed",
@@ -77,24 +62,15 @@ const ENTRY_FIELDS: &[&str] = &[
     "url",
 ];
 
-const MAINTAINER_FIELDS: &[&str] = &["name", "email", "url"];
-
-const DEPENDENCY_FIELDS: &[&str] = &[
-    "name",
-    "version",
-    "repository",
-    "condition",
-    "tags",
-    "enabled",
-    "import-values",
-    "alias",
-];
-
 /// encoding/json matches field names case-insensitively; `DisallowUnknownFields` refuses the rest.
-fn check_fields(v: &Value, allowed: &[&str]) -> Result<(), IndexError> {
+fn check_fields(v: &Value, allowed: &[&[&str]]) -> Result<(), IndexError> {
     if let Value::Map(entries) = v {
         for (k, _) in entries {
-            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)) {
+            if !allowed
+                .iter()
+                .flat_map(|set| set.iter())
+                .any(|a| a.eq_ignore_ascii_case(k))
+            {
                 return Err(IndexError::Invalid(format!(
                     "error unmarshaling JSON: while decoding JSON: json: unknown field {}",
                     crate::gojson::string(k)
@@ -150,7 +126,7 @@ pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
     if !matches!(doc, Value::Map(_)) {
         return Err(type_error("value", "IndexFile (the document is not a map)"));
     }
-    check_fields(&doc, TOP_FIELDS)?;
+    check_fields(&doc, &[TOP_FIELDS])?;
     let mut index = Index::default();
     match field(&doc, "entries") {
         None | Some(Value::Null) => {}
@@ -169,14 +145,14 @@ pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
                     if !matches!(item, Value::Map(_)) {
                         return Err(type_error("value", "IndexFile.entries"));
                     }
-                    check_fields(item, ENTRY_FIELDS)?;
+                    check_fields(item, &[METADATA_FIELDS, ENTRY_FIELDS])?;
                     for (key, allowed) in [
                         ("maintainers", MAINTAINER_FIELDS),
                         ("dependencies", DEPENDENCY_FIELDS),
                     ] {
                         if let Some(Value::Seq(xs)) = field(item, key) {
                             for x in xs {
-                                check_fields(x, allowed)?;
+                                check_fields(x, &[allowed])?;
                             }
                         }
                     }
